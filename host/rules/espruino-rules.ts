@@ -1,0 +1,33 @@
+// The rules of ../shared/ESPRUINO.md (measured on Espruino 2v29) as data, shared by the
+// build gates and the emulator so both enforce the same list.
+
+/** Globals whose `typeof` is "undefined" on the device. */
+export const MISSING_GLOBALS: readonly string[] = [
+  "Map", "Set", "WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry", "Symbol", "Proxy",
+  "Reflect", "BigInt", "RangeError", "EvalError", "URIError", "BigInt64Array", "BigUint64Array",
+  "SharedArrayBuffer", "Atomics", "globalThis",
+];
+
+/** Static members missing on the device, as "Owner.member". */
+export const MISSING_STATICS: readonly string[] = [
+  "Math.clz32", "Math.imul", "Math.trunc", "Math.log2", "Math.fround", "Math.sign", "Math.cbrt",
+  "Math.hypot", "Math.expm1", "Math.log1p", "Math.log10", "Math.sinh", "Math.cosh", "Math.tanh",
+  "Number.isInteger", "Number.isSafeInteger", "Number.MAX_SAFE_INTEGER", "Number.MIN_SAFE_INTEGER",
+  "Number.EPSILON", "Array.from", "Array.of", "Object.freeze", "Object.isFrozen", "Object.is",
+  "Object.seal", "Object.fromEntries", "ArrayBuffer.isView", "Uint8Array.from", "Uint8Array.of",
+  "Float32Array.from", "Float64Array.from", "Int32Array.from", "Uint32Array.from",
+];
+
+/** Prototype methods missing on the device; any `.name(` call with these names is suspect. */
+export const MISSING_METHODS: readonly string[] = [
+  "lastIndexOf", "reduceRight", "flat", "flatMap", "at", "copyWithin", "BYTES_PER_ELEMENT",
+];
+
+/** Identifiers the device's parser cannot take as names. */
+export const FORBIDDEN_IDENTIFIERS: readonly string[] = ["of", "static", "undefined"];
+
+/** A typed-array view or DataView at a byteOffset above this throws on the device. */
+export const VIEW_BYTE_OFFSET_MAX = 65535;
+
+/** The device's largest ArrayBuffer. */
+export const ARRAY_BUFFER_BYTES_MAX = 0xffffff;

@@ -1,0 +1,87 @@
+import type { Allocator } from "../allocator.js";
+import { VIEW_OFFSET_MAX } from "../heap/checks.js";
+import { copyBytes } from "../heap/memory.js";
+import { describe, fail } from "../heap/errors.js";
+
+export type TypedArray =
+  | Uint8Array | Int8Array | Uint8ClampedArray | Uint16Array | Int16Array
+  | Uint32Array | Int32Array | Float32Array | Float64Array;
+
+export interface TypedArrayConstructor<T extends TypedArray> {
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
+}
+
+/** Element size of a typed-array constructor; Espruino has no BYTES_PER_ELEMENT. */
+export function bytesPerElement(ctor: unknown): number {
+  if (ctor === Uint8Array || ctor === Int8Array || ctor === Uint8ClampedArray) return 1;
+  if (ctor === Uint16Array || ctor === Int16Array) return 2;
+  if (ctor === Uint32Array || ctor === Int32Array || ctor === Float32Array) return 4;
+  if (ctor === Float64Array) return 8;
+  return fail("InvalidArgument", "expected a typed-array constructor such as Float32Array, got " + describe(ctor));
+}
+
+/**
+ * Allocates `count` elements aligned to the element size and returns a view on them, or
+ * null when out of memory. Views are the one place a helper allocates a JS object. A view
+ * past byte 65535 throws on Espruino, so every engine refuses one (code ViewLimit, nothing
+ * left allocated) and code tested on the host behaves the same on the board.
+ */
+export function createView<T extends TypedArray>(allocator: Allocator, ctor: TypedArrayConstructor<T>, count: number): T | null {
+  const elementBytes = bytesPerElement(ctor);
+  if ((count >>> 0) !== count) fail("InvalidArgument", "count must be a whole number, got " + describe(count));
+  const len = count * elementBytes;
+  const ptr = allocator.alloc(len, elementBytes);
+  if (ptr === 0) return null;
+  if (ptr > VIEW_OFFSET_MAX) {
+    allocator.free(ptr, len);
+    fail("ViewLimit", "the allocation landed at byte " + ptr + "; a typed-array view above byte " + VIEW_OFFSET_MAX + " throws on Espruino: use the heap's whole-heap views with the pointer instead");
+  }
+  return new ctor(allocator.heap.buffer, ptr, count);
+}
+
+export function destroyView(allocator: Allocator, view: TypedArray): void {
+  if (view === null || typeof view !== "object" || view.buffer !== allocator.heap.buffer) {
+    fail("InvalidFree", "destroy expects a view made by create() on this heap, got " + describe(view));
+  }
+  allocator.free(view.byteOffset, view.byteLength);
+}
+
+/** Copies `bytes` (a view on this heap or on any buffer) into a new allocation; 0 when out of memory. */
+export function dupe(allocator: Allocator, bytes: ArrayLike<number>, align?: number): number {
+  const len = bytes.length;
+  const ptr = allocator.alloc(len, align);
+  if (ptr === 0) return 0;
+  const u8 = allocator.heap.u8;
+  for (let i = 0; i < len; i++) u8[ptr + i] = bytes[i];
+  return ptr;
+}
+
+/** `remap` for any allocator: in place if it can, else allocate, copy, free. */
+export function remapByMove(allocator: Allocator, ptr: number, len: number, newLen: number, align?: number): number {
+  if (allocator.resize(ptr, len, newLen)) return ptr;
+  const moved = allocator.alloc(newLen, align);
+  if (moved === 0) return 0;
+  copyBytes(allocator.heap, moved, ptr, len < newLen ? len : newLen);
+  allocator.free(ptr, len);
+  return moved;
+}
+
+export interface TypedHelpers {
+  create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null;
+  destroy(view: TypedArray): void;
+  dupe(bytes: ArrayLike<number>, align?: number): number;
+}
+
+/** Gives a class's prototype the typed helpers, so each allocator has them without a base class. */
+export function addTypedHelpers(proto: object): void {
+  const p = proto as TypedHelpers;
+  p.create = function <T extends TypedArray>(this: Allocator, ctor: TypedArrayConstructor<T>, count: number): T | null {
+    return createView(this, ctor, count);
+  };
+  p.destroy = function (this: Allocator, view: TypedArray): void {
+    destroyView(this, view);
+  };
+  p.dupe = function (this: Allocator, bytes: ArrayLike<number>, align?: number): number {
+    return dupe(this, bytes, align);
+  };
+}
