@@ -1,0 +1,217 @@
+import { ALIGN_DEFAULT, Allocator, AllocatorStats } from "../allocator.js";
+import type { BootHeap } from "../heap/boot-heap.js";
+import { checkAlign, checkLength, HEAP_SIZE_MAX } from "../heap/checks.js";
+import { describe, fail } from "../heap/errors.js";
+import { addTypedHelpers, remapByMove, TypedHelpers } from "./typed.js";
+
+// The arena's state: a 16-byte block taken from the child at construction.
+const S_HEAD = 0; // newest chunk, 0 when none
+const S_USED = 1; // bytes handed out (with padding) across chunks
+const S_PEAK = 2;
+const S_COUNT = 3;
+const STATE_BYTES = 16;
+
+// Each chunk starts with a header in the child's memory: u32 previous chunk, u32 chunk bytes
+// (header included), u32 end (offset of the first free byte within the chunk).
+const C_PREV = 0;
+const C_SIZE = 1;
+const C_END = 2;
+export const ARENA_CHUNK_HEADER_BYTES = 16;
+const CHUNK_BYTES_MIN = 64;
+/** Chunks grow geometrically, so a walk over them is short: at most log1.5 of the heap size. */
+const CHUNK_COUNT_MAX = 64;
+
+export type ArenaResetMode = "free_all" | "retain_capacity" | { retainWithLimit: number };
+
+/**
+ * Zig's ArenaAllocator: allocations come from chunks taken from any child allocator and
+ * are all freed together by `reset`. Only the newest allocation can be freed or resized.
+ */
+export class ArenaAllocator implements Allocator {
+  readonly heap: BootHeap;
+  readonly child: Allocator;
+  private readonly u32: Uint32Array;
+  private readonly state: number;
+  private readonly s: number;
+
+  /** Takes 16 bytes of state from `child`; throws code OutOfMemory if even that fails (boot-time). */
+  constructor(child: Allocator) {
+    if (child === null || typeof child !== "object" || typeof child.alloc !== "function") {
+      fail("InvalidArgument", "child must be an allocator, got " + describe(child));
+    }
+    const state = child.alloc(STATE_BYTES, 4);
+    if (state === 0) fail("OutOfMemory", "the child allocator cannot give the arena its " + STATE_BYTES + " bytes of state");
+    this.heap = child.heap;
+    this.child = child;
+    this.u32 = child.heap.u32;
+    this.state = state;
+    this.s = state >> 2;
+    for (let i = 0; i < 4; i++) this.u32[this.s + i] = 0;
+  }
+
+  alloc(len: number, align?: number): number {
+    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
+    const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
+    const u32 = this.u32;
+    const s = this.s;
+    let chunk = u32[s + S_HEAD];
+    if (chunk !== 0) {
+      const c = chunk >> 2;
+      const ptr = (chunk + u32[c + C_END] + a - 1) & -a;
+      if (ptr + len <= chunk + u32[c + C_SIZE]) return this.bump(chunk, ptr, len);
+    }
+    chunk = this.addChunk(len + a - 1 + ARENA_CHUNK_HEADER_BYTES);
+    if (chunk === 0) return 0;
+    return this.bump(chunk, (chunk + ARENA_CHUNK_HEADER_BYTES + a - 1) & -a, len);
+  }
+
+  resize(ptr: number, len: number, newLen: number): boolean {
+    if ((newLen >>> 0) !== newLen || newLen > HEAP_SIZE_MAX) checkLength("newLen", newLen);
+    const chunk = this.findChunk(ptr, len, "resize");
+    const u32 = this.u32;
+    const c = chunk >> 2;
+    if (chunk !== u32[this.s + S_HEAD] || ptr + len !== chunk + u32[c + C_END]) return newLen <= len;
+    if (ptr + newLen > chunk + u32[c + C_SIZE]) return false;
+    u32[c + C_END] = ptr + newLen - chunk;
+    this.addUsed(newLen - len);
+    return true;
+  }
+
+  remap(ptr: number, len: number, newLen: number, align?: number): number {
+    return remapByMove(this, ptr, len, newLen, align);
+  }
+
+  /** Frees only the newest allocation; any other is released by `reset`. */
+  free(ptr: number, len: number): void {
+    const chunk = this.findChunk(ptr, len, "free");
+    const u32 = this.u32;
+    const c = chunk >> 2;
+    if (chunk === u32[this.s + S_HEAD] && ptr + len === chunk + u32[c + C_END]) {
+      u32[c + C_END] = ptr - chunk;
+      this.addUsed(-len);
+      u32[this.s + S_COUNT]--;
+    }
+  }
+
+  /**
+   * Frees every allocation. `free_all` returns every chunk to the child; `retain_capacity`
+   * keeps the current capacity as one chunk; `{ retainWithLimit: n }` keeps at most n bytes.
+   * Returns false when the child could not give back the capacity asked to retain.
+   */
+  reset(mode?: ArenaResetMode): boolean {
+    const retainBytes = this.retainBytes(mode === undefined ? "retain_capacity" : mode);
+    const u32 = this.u32;
+    const s = this.s;
+    u32[s + S_USED] = 0;
+    u32[s + S_COUNT] = 0;
+    const head = u32[s + S_HEAD];
+    if (head !== 0 && u32[(head >> 2) + C_PREV] === 0 && u32[(head >> 2) + C_SIZE] - ARENA_CHUNK_HEADER_BYTES === retainBytes) {
+      u32[(head >> 2) + C_END] = ARENA_CHUNK_HEADER_BYTES;
+      return true;
+    }
+    this.freeChunks();
+    if (retainBytes === 0) return true;
+    return this.addChunk(retainBytes + ARENA_CHUNK_HEADER_BYTES) !== 0;
+  }
+
+  /** Bytes the arena's chunks can hold without asking the child again. */
+  queryCapacity(): number {
+    let capacity = 0;
+    for (let chunk = this.u32[this.s + S_HEAD]; chunk !== 0; chunk = this.u32[chunk >> 2]) {
+      capacity += this.u32[(chunk >> 2) + C_SIZE] - ARENA_CHUNK_HEADER_BYTES;
+    }
+    return capacity;
+  }
+
+  /** Returns every chunk and the arena's state to the child. */
+  deinit(): void {
+    this.freeChunks();
+    this.child.free(this.state, STATE_BYTES);
+  }
+
+  stats(): AllocatorStats {
+    const u32 = this.u32;
+    const head = u32[this.s + S_HEAD];
+    const inHead = head === 0 ? 0 : u32[(head >> 2) + C_SIZE] - u32[(head >> 2) + C_END];
+    const fromChild = this.child.stats().largestFreeBytes - ARENA_CHUNK_HEADER_BYTES;
+    return {
+      capacityBytes: this.queryCapacity(),
+      usedBytes: u32[this.s + S_USED],
+      peakBytes: u32[this.s + S_PEAK],
+      allocationCount: u32[this.s + S_COUNT],
+      largestFreeBytes: inHead > fromChild ? inHead : fromChild > 0 ? fromChild : 0,
+    };
+  }
+
+  private bump(chunk: number, ptr: number, len: number): number {
+    const u32 = this.u32;
+    const c = chunk >> 2;
+    this.addUsed(ptr + len - chunk - u32[c + C_END]);
+    u32[c + C_END] = ptr + len - chunk;
+    u32[this.s + S_COUNT]++;
+    return ptr;
+  }
+
+  private addUsed(delta: number): void {
+    const u32 = this.u32;
+    const used = u32[this.s + S_USED] + delta;
+    u32[this.s + S_USED] = used;
+    if (used > u32[this.s + S_PEAK]) u32[this.s + S_PEAK] = used;
+  }
+
+  /** Takes a chunk of at least `minBytes` (header included): 1.5x the newest, else just enough. */
+  private addChunk(minBytes: number): number {
+    const u32 = this.u32;
+    const head = u32[this.s + S_HEAD];
+    let bytes = head === 0 ? CHUNK_BYTES_MIN : u32[(head >> 2) + C_SIZE] + (u32[(head >> 2) + C_SIZE] >> 1);
+    if (bytes < minBytes) bytes = minBytes;
+    bytes = (bytes + 7) & ~7;
+    let chunk = this.child.alloc(bytes, 8);
+    if (chunk === 0 && bytes > minBytes) {
+      bytes = (minBytes + 7) & ~7;
+      chunk = this.child.alloc(bytes, 8);
+    }
+    if (chunk === 0) return 0;
+    const c = chunk >> 2;
+    u32[c + C_PREV] = head;
+    u32[c + C_SIZE] = bytes;
+    u32[c + C_END] = ARENA_CHUNK_HEADER_BYTES;
+    u32[this.s + S_HEAD] = chunk;
+    return chunk;
+  }
+
+  /** Newest first, so a bump child (fixed buffer, stack) gets all of its memory back. */
+  private freeChunks(): void {
+    const u32 = this.u32;
+    let chunk = u32[this.s + S_HEAD];
+    while (chunk !== 0) {
+      const prev = u32[(chunk >> 2) + C_PREV];
+      this.child.free(chunk, u32[(chunk >> 2) + C_SIZE]);
+      chunk = prev;
+    }
+    u32[this.s + S_HEAD] = 0;
+  }
+
+  private retainBytes(mode: ArenaResetMode): number {
+    if (mode === "free_all") return 0;
+    const capacity = this.queryCapacity();
+    if (mode === "retain_capacity") return capacity;
+    if (mode !== null && typeof mode === "object" && (mode.retainWithLimit >>> 0) === mode.retainWithLimit) {
+      return mode.retainWithLimit < capacity ? mode.retainWithLimit : capacity;
+    }
+    return fail("InvalidArgument", "reset mode must be \"free_all\", \"retain_capacity\" or { retainWithLimit: bytes }, got " + describe(mode));
+  }
+
+  /** The chunk holding [ptr, ptr + len) among those in use, or throws (bounded walk). */
+  private findChunk(ptr: number, len: number, what: string): number {
+    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
+    const u32 = this.u32;
+    let walked = 0;
+    for (let chunk = u32[this.s + S_HEAD]; chunk !== 0 && walked < CHUNK_COUNT_MAX; chunk = u32[chunk >> 2], walked++) {
+      if (ptr >= chunk + ARENA_CHUNK_HEADER_BYTES && ptr + len <= chunk + u32[(chunk >> 2) + C_END]) return chunk;
+    }
+    return fail(what === "free" ? "InvalidFree" : "InvalidArgument", what + ": ptr " + describe(ptr) + " with len " + describe(len) + " is not an allocation of this arena");
+  }
+}
+export interface ArenaAllocator extends TypedHelpers {}
+addTypedHelpers(ArenaAllocator.prototype);

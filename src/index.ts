@@ -1,0 +1,17 @@
+export { BootHeap } from "./heap/boot-heap.js";
+export type { Region, RegionInfo } from "./heap/boot-heap.js";
+export type { BootHeapError, ErrorCode } from "./heap/errors.js";
+export { ALIGN_MAX, HEAP_SIZE_MAX, VIEW_OFFSET_MAX, alignForward, isPowerOfTwo } from "./heap/checks.js";
+export { RegionKind, headerBytes } from "./heap/layout.js";
+export { copyBytes, fillBytes } from "./heap/memory.js";
+export { ALIGN_DEFAULT } from "./allocator.js";
+export type { Allocator, AllocatorStats } from "./allocator.js";
+export { bytesPerElement, createView, destroyView, dupe } from "./allocators/typed.js";
+export type { TypedArray, TypedArrayConstructor } from "./allocators/typed.js";
+export { FixedBufferAllocator } from "./allocators/fixed-buffer.js";
+export { ArenaAllocator, ARENA_CHUNK_HEADER_BYTES } from "./allocators/arena.js";
+export type { ArenaResetMode } from "./allocators/arena.js";
+export { MemoryPool } from "./allocators/pool.js";
+export { StackAllocator, STACK_FRAME_BYTES } from "./allocators/stack.js";
+export { struct } from "./layout/struct.js";
+export type { Field, FieldType, Struct, StructView } from "./layout/struct.js";
