@@ -30,6 +30,7 @@ export class FixedBufferAllocator implements Allocator {
     this.u32 = heap.u32;
     this.start = region.offset;
     this.limit = region.offset + region.sizeBytes;
+    this.u32[this.s + S_PEAK] = this.start;
     this.reset();
   }
 
@@ -74,11 +75,10 @@ export class FixedBufferAllocator implements Allocator {
     }
   }
 
+  /** Frees everything; peakBytes stays the high-water mark since construction. */
   reset(): void {
-    const u32 = this.u32;
-    u32[this.s + S_END] = this.start;
-    u32[this.s + S_PEAK] = this.start;
-    u32[this.s + S_COUNT] = 0;
+    this.u32[this.s + S_END] = this.start;
+    this.u32[this.s + S_COUNT] = 0;
   }
 
   /** True when `ptr` lies in this allocator's region. */

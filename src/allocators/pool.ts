@@ -123,7 +123,8 @@ export class MemoryPool implements Allocator {
   }
 
   free(ptr: number, len: number): void {
-    if ((len >>> 0) !== len || len > this.slotSizeBytes) {
+    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
+    if (len > this.slotSizeBytes) {
       fail("InvalidFree", "len " + describe(len) + " cannot be an allocation of pool " + describe(this.region.name) + " (slots of " + this.slotSizeBytes + " bytes)");
     }
     this.destroy(ptr);

@@ -96,11 +96,11 @@ export class StackAllocator implements Allocator {
     return this.u32[this.s + S_COUNT] === 0 ? 0 : this.u32[this.u32[this.s + S_FRAMES] >> 2];
   }
 
+  /** Frees everything; peakBytes stays the high-water mark since construction. */
   reset(): void {
     const u32 = this.u32;
     u32[this.s + S_CURSOR] = this.start;
     u32[this.s + S_FRAMES] = this.limit;
-    u32[this.s + S_PEAK] = 0;
     u32[this.s + S_COUNT] = 0;
   }
 

@@ -7,7 +7,7 @@ export const ALIGN_MAX = 4096;
 export const VIEW_OFFSET_MAX = 65535;
 
 export function isPowerOfTwo(n: number): boolean {
-  return n > 0 && (n & (n - 1)) === 0;
+  return (n >>> 0) === n && n > 0 && (n & (n - 1)) === 0;
 }
 
 /** Rounds `n` up to a multiple of `align` (a power of two); exact for n below 2^31. */
