@@ -5,6 +5,7 @@ import { FixedBufferAllocator } from "../../src/allocators/fixed-buffer.js";
 import { ArenaAllocator } from "../../src/allocators/arena.js";
 import { MemoryPool } from "../../src/allocators/pool.js";
 import { StackAllocator } from "../../src/allocators/stack.js";
+import { TlsfAllocator } from "../../src/allocators/tlsf.js";
 
 /** What a case may expect of an allocator. */
 export interface Traits {
@@ -67,6 +68,14 @@ export const subjectFactories: SubjectFactory[] = [
       const heap = new BootHeap(HEAP_BYTES);
       const a = new StackAllocator(heap, heap.carve(REGION_BYTES, 8, "stack"));
       return { heap: heap, allocator: a, traits: { frees: "lifo", lenMax: Infinity, alignMax: 4096, moves: false }, reset: function () { a.reset(); }, check: function () { a.check(); } };
+    },
+  },
+  {
+    name: "TlsfAllocator",
+    make: function () {
+      const heap = new BootHeap(HEAP_BYTES);
+      const a = new TlsfAllocator(heap, heap.carve(REGION_BYTES, 8, "tlsf"));
+      return { heap: heap, allocator: a, traits: { frees: "any", lenMax: Infinity, alignMax: 4096, moves: true }, reset: function () { a.reset(); }, check: function () { a.check(); } };
     },
   },
 ];
