@@ -33,6 +33,7 @@ export const MODULES = {
   arena: "src/allocators/arena.ts",
   pool: "src/allocators/pool.ts",
   stack: "src/allocators/stack.ts",
+  tlsf: "src/allocators/tlsf.ts",
   struct: "src/layout/struct.ts",
   "boot-heap": "src/heap/boot-heap.ts",
 };

@@ -15,3 +15,5 @@ export { MemoryPool } from "./allocators/pool.js";
 export { StackAllocator, STACK_FRAME_BYTES } from "./allocators/stack.js";
 export { struct } from "./layout/struct.js";
 export type { Field, FieldType, Struct, StructView } from "./layout/struct.js";
+export { TlsfAllocator, TLSF_BLOCK_HEADER_BYTES, TLSF_BLOCK_MIN_BYTES, TLSF_STEPS_MAX, tlsfLayout } from "./allocators/tlsf.js";
+export type { TlsfLayout, TlsfStats } from "./allocators/tlsf.js";
