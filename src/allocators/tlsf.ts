@@ -46,10 +46,11 @@ export const TLSF_BLOCK_MIN_BYTES = 16;
 /**
  * Worst-case number of steps per operation. A step is one call of a loop-free primitive:
  * `live` (validate a pointer), `find` (bitmap search), `unlink` / `link` (free-list removal /
- * insertion). alloc, free and resize contain no loops and call nothing else, so these are
- * bounds on their whole work (test/tlsf-steps.test.ts proves both facts).
+ * insertion). alloc, free and resize contain no loops and call no other loop, so these bound
+ * their whole work (test/tlsf-steps.test.ts proves both). remap adds the copy of
+ * min(len, newLen) bytes when it has to move.
  */
-export const TLSF_STEPS_MAX = { alloc: 4, free: 4, resize: 3 };
+export const TLSF_STEPS_MAX = { alloc: 4, free: 4, resize: 3, remap: 10 };
 
 // msb of a byte (LOG2[0] is unused) and, for a power of two 2^k below 2^32, k from 2^k mod 37
 // (37 is prime and 2 is a primitive root of it, so the 32 residues differ): find-first-set
