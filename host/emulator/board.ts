@@ -1,0 +1,358 @@
+// One emulated Espruino board: its console (bytes in, text out), its RAM (a node:vm context with
+// the JsVar memory model), its flash (Storage, kept in a host file) and its boot sequence.
+// Everything the program runs goes through runTask(), which prints uncaught errors as the
+// device does, handles interrupts, performs deferred reset/load/save, and returns the prompt.
+import vm from "node:vm";
+import type { Board } from "../boards.js";
+import { prepareCode, EspruinoSyntaxError } from "./syntax.js";
+import { createBoardContext, type BoardContext } from "./context.js";
+import { BoardInterrupt } from "./interrupt.js";
+import { BoardMemory } from "./memory/board-memory.js";
+import { FlashStore } from "./storage/flash-store.js";
+import { BoardTimers } from "./timers.js";
+import { NetBridge } from "./net-bridge.js";
+import { LineInput } from "./console/line-input.js";
+import { boardEnv, FIRMWARE_VERSION } from "./board-env.js";
+import { banner, describeError } from "./console/messages.js";
+
+export interface EmulatedBoardOptions {
+  board: Board;
+  /** Flash image file; null keeps Storage in memory only. */
+  flashPath: string | null;
+  /** Everything the board sends to its console. */
+  output: (text: string) => void;
+  /** Shared interrupt flags ([0] != 0: stop the program); set by another thread on Ctrl-C. */
+  flags?: Int32Array;
+  /**
+   * Whether function source text is charged to the JsVar budget (default true, as on the
+   * device). Off for host-sized scripts, such as the unminified self-test, that no real board
+   * could hold as code but whose allocations should still be modelled.
+   */
+  chargeCodeText?: boolean;
+}
+
+/** Storage file holding the code log that save() stores (the emulator's "RAM image"). */
+export const SAVED_STATE_FILE = ".varimg";
+const BOOT_FILES = [".boot0", ".boot1", ".boot2", ".boot3"];
+
+type Pending = { kind: "reset"; eraseFlash: boolean } | { kind: "load"; file: string } | { kind: "reboot" } | { kind: "save" } | null;
+
+export interface TaskResult {
+  ok: boolean;
+  value?: unknown;
+}
+
+export class EmulatedBoard {
+  readonly profile: Board;
+  readonly storage: FlashStore;
+  readonly flags: Int32Array;
+  private readonly output: (text: string) => void;
+  private readonly lineInput: LineInput;
+  private ctx!: BoardContext;
+  memory!: BoardMemory;
+  private timers!: BoardTimers;
+  private net!: NetBridge;
+  private errorFlags = new Set<string>();
+  /** Console lines run since the last reset: what save() keeps. */
+  private codeLog: string[] = [];
+  private pending: Pending = null;
+  private busy = false;
+  private muted = false;
+  private replaying = false;
+  private promptVisible = false;
+  private echoEnabled = true;
+  private disposed = false;
+  private readonly chargeCodeText: boolean;
+
+  constructor(options: EmulatedBoardOptions) {
+    this.profile = options.board;
+    this.output = options.output;
+    this.flags = options.flags ?? new Int32Array(new SharedArrayBuffer(4));
+    this.chargeCodeText = options.chargeCodeText ?? true;
+    this.storage = new FlashStore(this.profile.name, this.profile.storageBytes, options.flashPath);
+    this.lineInput = new LineInput({
+      echo: (t) => {
+        if (this.echoEnabled) this.emit(t);
+      },
+      line: (code, echo) => this.consoleLine(code, echo && this.echoEnabled),
+      cleared: (dropped) => {
+        Atomics.store(this.flags, 0, 0);
+        this.emit(dropped.length ? `\r${" ".repeat(dropped.length + 1)}\r>` : "\x08>");
+        this.promptVisible = true;
+      },
+      enquiry: () => this.write(`${FIRMWARE_VERSION} ${this.profile.name}\r\n`, true),
+      overflow: (chars) => {
+        this.write(`ERROR: input line too long (${chars} chars) for the free JsVars; line dropped\r\n`, true);
+      },
+      maxLineChars: () => Math.max(256, this.memory.heap.freeBlocks * (this.profile.blockBytes - 3)),
+    });
+  }
+
+  /** Power on: fresh RAM, saved state and boot code from flash, init handlers, prompt. */
+  powerOn(): void {
+    this.freshRam();
+    this.write(banner(this.profile));
+    this.bootFromFlash({ savedState: true, bootCode: true, file: "" });
+    this.showPrompt();
+  }
+
+  input(bytes: Uint8Array | string): void {
+    if (this.disposed) return;
+    this.lineInput.feed(bytes);
+  }
+
+  /** Runs code as a console line without echo; for tests and tools. */
+  evaluate(code: string): TaskResult {
+    const r = this.runTask(() => this.runCode(code, "console"));
+    if (r.ok) this.codeLog.push(code);
+    return r;
+  }
+
+  format(value: unknown): string {
+    return this.ctx.format(value);
+  }
+
+  /** The program's global object (tests look at it). */
+  get global(): Record<string, unknown> {
+    return vm.runInContext("this", this.ctx.context) as Record<string, unknown>;
+  }
+
+  get errorFlagList(): string[] {
+    return [...this.errorFlags];
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.timers?.clearAll();
+    this.net?.closeAll();
+  }
+
+  // --- console ---
+
+  private consoleLine(code: string, echo: boolean): void {
+    if (echo) {
+      this.emit("\r\n");
+      this.promptVisible = false;
+    }
+    if (code.trim() === "") {
+      this.showPrompt();
+      return;
+    }
+    const r = this.runTask(() => this.runCode(code, "console"), false);
+    if (r.ok) {
+      this.codeLog.push(code);
+      if (echo) this.write(`=${this.ctx.format(r.value)}\r\n`);
+    }
+    this.showPrompt();
+  }
+
+  /** Program output; takes the prompt off the line first as the device does. */
+  private write(text: string, system = false): void {
+    if (this.promptVisible) {
+      this.emit("\r");
+      this.promptVisible = false;
+    }
+    this.emit(text);
+    if (system) this.showPrompt();
+  }
+
+  private emit(text: string): void {
+    if (!this.muted && !this.disposed) this.output(text);
+  }
+
+  private showPrompt(): void {
+    if (this.promptVisible || this.busy) return;
+    this.promptVisible = true;
+    this.emit(">" + (this.echoEnabled ? this.lineInput.pending.replace(/\n/g, "\r\n:") : ""));
+  }
+
+  // --- running code ---
+
+  private runCode(source: string, filename: string): unknown {
+    const prepared = prepareCode(source);
+    if (this.chargeCodeText) this.memory.chargeCode(prepared.retainedSourceChars);
+    return new vm.Script(prepared.code, { filename }).runInContext(this.ctx.context);
+  }
+
+  /** Runs program code; prints what escapes it; then deferred actions and the prompt. */
+  runTask(fn: () => unknown, prompt = true): TaskResult {
+    if (this.disposed) return { ok: false };
+    if (this.busy) return { ok: true, value: fn() };
+    this.busy = true;
+    let result: TaskResult;
+    try {
+      result = { ok: true, value: fn() };
+    } catch (e) {
+      this.reportUncaught(e);
+      result = { ok: false };
+    } finally {
+      this.busy = false;
+      // A Ctrl-C that arrived while nothing polled the flag must not stop the next task.
+      Atomics.store(this.flags, 0, 0);
+    }
+    this.afterTask();
+    if (prompt) this.showPrompt();
+    return result;
+  }
+
+  private reportUncaught(e: unknown): void {
+    if (e instanceof BoardInterrupt) {
+      this.write("Execution Interrupted\r\n");
+      if (e.reason === "memory") this.write(`New interpreter error: ${this.errorFlagList.join(",")}\r\n`);
+      return;
+    }
+    if (e instanceof EspruinoSyntaxError) {
+      this.write(`Uncaught SyntaxError: ${e.message}\r\n`);
+      return;
+    }
+    this.write(`Uncaught ${describeError(e, (v) => this.ctx.format(v))}\r\n`);
+  }
+
+  private afterTask(): void {
+    const p = this.pending;
+    this.pending = null;
+    if (p?.kind === "reset") {
+      if (p.eraseFlash) this.storage.eraseAll();
+      this.freshRam();
+      this.write(banner(this.profile));
+      this.bootFromFlash({ savedState: false, bootCode: false, file: "" });
+    } else if (p?.kind === "load" || p?.kind === "reboot") {
+      this.freshRam();
+      if (p.kind === "reboot") this.write(banner(this.profile));
+      this.bootFromFlash({ savedState: p.kind === "reboot" || p.file === "", bootCode: true, file: p.kind === "load" ? p.file : "" });
+    } else if (p?.kind === "save") {
+      this.save();
+    }
+    // Idle with little free memory: the device garbage-collects.
+    if (this.memory.heap.freeBlocks < this.memory.heap.blockCount / 8) this.memory.heap.runCollect();
+  }
+
+  // --- RAM and boot ---
+
+  private freshRam(): void {
+    this.timers?.clearAll();
+    this.net?.closeAll();
+    this.codeLog = [];
+    this.echoEnabled = true;
+    this.memory = new BoardMemory(this.profile.jsVars, this.profile.blockBytes, (blocks) => this.outOfMemory(blocks));
+    this.timers = new BoardTimers((fn) => this.runTask(fn));
+    this.net = new NetBridge((fn) => this.runTask(fn));
+    this.ctx = createBoardContext(
+      {
+        flags: this.flags,
+        tick: () => {
+          if (Atomics.exchange(this.flags, 0, 0) !== 0) throw new BoardInterrupt("ctrl-c");
+        },
+        chargeBuffer: (b, n) => this.memory.chargeBuffer(b, n),
+        chargeView: (v) => this.memory.chargeView(v),
+      },
+      this.systemHooks(),
+      (context) => this.memory.attach(context),
+    );
+  }
+
+  private outOfMemory(blocksWanted: number): never {
+    this.errorFlags.add("LOW_MEMORY");
+    this.errorFlags.add("MEMORY");
+    this.write(`OUT OF MEMORY (wanted ${blocksWanted} blocks, ${this.memory.heap.freeBlocks} free, largest free run ${this.memory.heap.map.largestFreeRun()})\r\n`);
+    throw new BoardInterrupt("memory");
+  }
+
+  private bootFromFlash(what: { savedState: boolean; bootCode: boolean; file: string }): void {
+    if (what.savedState) this.replaySavedState();
+    for (const name of BOOT_FILES) this.runStorageFile(name);
+    if (what.file) this.runStorageFile(what.file);
+    else if (what.bootCode) this.runStorageFile(".bootcde");
+    const g = this.global as { E: { emit(e: string): void }; onInit?: unknown };
+    this.runTask(() => g.E.emit("init"), false);
+    if (typeof g.onInit === "function") this.runTask(() => (g.onInit as () => void)(), false);
+  }
+
+  private runStorageFile(name: string): void {
+    const text = this.storage.read(name);
+    if (text !== undefined) this.runTask(() => this.runCode(text, name), false);
+  }
+
+  /** save(): the device writes its RAM image; the emulator keeps the code that built it. */
+  private save(): void {
+    this.write("Compacting Flash...\r\nCalculating Size...\r\n");
+    this.storage.erase(SAVED_STATE_FILE);
+    this.storage.compact();
+    this.storage.write(SAVED_STATE_FILE, Buffer.from(JSON.stringify(this.codeLog), "utf8").toString("latin1"), 0, 0);
+    this.write(`Writing ${this.codeLog.length} code lines...\r\nDone!\r\n`);
+  }
+
+  private replaySavedState(): void {
+    const image = this.storage.read(SAVED_STATE_FILE);
+    if (image === undefined) return;
+    let lines: string[];
+    try {
+      lines = JSON.parse(Buffer.from(image, "latin1").toString("utf8")) as string[];
+    } catch {
+      this.write(`ERROR: ${SAVED_STATE_FILE} in Storage is corrupt; not loaded\r\n`);
+      return;
+    }
+    // Replaying rebuilds the RAM state; what it printed then was already printed.
+    this.muted = true;
+    this.replaying = true;
+    try {
+      for (const line of lines) if (this.runTask(() => this.runCode(line, "saved"), false).ok) this.codeLog.push(line);
+    } finally {
+      this.muted = false;
+      this.replaying = false;
+    }
+  }
+
+  private defer(p: Exclude<Pending, null>): void {
+    if (!this.replaying) this.pending = p;
+  }
+
+  // --- the hooks behind the device's globals (prelude/environment.js) ---
+
+  private systemHooks(): Record<string, (...args: never[]) => unknown> {
+    const s = this.storage;
+    return {
+      write: (text: string) => this.write(text),
+      now: () => performance.timeOrigin + performance.now(),
+      run: (code: string, filename: string) => this.runCode(code, filename),
+      compileModule: (code: string, name: string) => this.runCode(`(function (exports, module) {${code}\n})`, `module:${name}`),
+      hasModule: (name: string) => (name === "net" ? this.profile.features.includes("net") : name === "Storage"),
+      setTimer: (fn: () => void, ms: number, repeat: boolean) => this.timers.add(fn, ms, repeat),
+      clearTimer: (id: number) => this.timers.clear(id),
+      clearAllTimers: () => this.timers.clearAll(),
+      changeInterval: (id: number, ms: number) => this.timers.change(id, ms),
+      envJSON: () => JSON.stringify(boardEnv(this.profile)),
+      memory: (runGc: boolean) => this.memory.processMemory(runGc),
+      sizeOf: (v: unknown) => this.memory.sizeOf(v),
+      errorFlags: () => {
+        const list = this.errorFlagList.join(",");
+        this.errorFlags.clear();
+        return list;
+      },
+      reset: (eraseFlash: boolean) => this.defer({ kind: "reset", eraseFlash }),
+      load: (file: string) => this.defer({ kind: "load", file }),
+      reboot: () => this.defer({ kind: "reboot" }),
+      save: () => this.defer({ kind: "save" }),
+      echo: (on: boolean) => {
+        this.echoEnabled = on;
+      },
+      atob: (b64: string) => Buffer.from(b64, "base64").toString("latin1"),
+      btoa: (bytes: string) => Buffer.from(bytes, "latin1").toString("base64"),
+      storageWrite: (name: string, bytes: string, offset: number, size: number) => s.write(name, bytes, offset, size),
+      storageRead: (name: string, offset: number, length: number) => s.read(name, offset, length),
+      storageErase: (name: string) => s.erase(name),
+      storageEraseAll: () => s.eraseAll(),
+      storageCompact: () => s.compact(),
+      storageFree: () => s.freeBytes(),
+      storageStats: () => JSON.stringify({ totalBytes: s.capacityBytes, freeBytes: s.freeBytes(), fileCount: s.list().length }),
+      storageList: () => JSON.stringify(s.list()),
+      netSetDispatcher: (fn: (kind: string, id: number, a?: unknown, b?: unknown) => void) => this.net.setDispatcher(fn),
+      netCreateServer: () => this.net.createServer(),
+      netListen: (id: number, port: number) => this.net.listen(id, port),
+      netClose: (id: number) => this.net.closeServer(id),
+      netConnect: (host: string, port: number) => this.net.connect(host, port),
+      netWrite: (id: number, data: string) => this.net.write(id, data),
+      netEnd: (id: number) => this.net.end(id),
+    };
+  }
+}

@@ -1,0 +1,128 @@
+// The device console's input side: bytes in, complete statements out. Reproduces what the
+// espruino tool relies on: echo of typed characters, a 0x10 at the start of a line turning
+// echo (and the result line) off for that line, Enter executing only once brackets balance,
+// ESC LF (Alt-Enter) as a newline that never executes, ESC [ n d (line-number marks) ignored,
+// Ctrl-C (0x03) clearing the line, 0x05 on an empty line asking for version and board.
+import { bracketDepth } from "./brackets.js";
+
+export interface LineInputEvents {
+  /** Echo of typed input; only called for echoing lines. */
+  echo(text: string): void;
+  /** A complete statement; `echo` false when the line began with 0x10. */
+  line(code: string, echo: boolean): void;
+  /** Ctrl-C with nothing running: the input line was dropped (it held `dropped`). */
+  cleared(dropped: string): void;
+  enquiry(): void;
+  /** The line grew past `maxLineChars()`; the rest of it up to the next newline is dropped. */
+  overflow(chars: number): void;
+  maxLineChars(): number;
+}
+
+const ESC = 0x1b;
+
+export class LineInput {
+  private text = "";
+  private echoOn = true;
+  private escape: "" | "esc" | "csi" = "";
+  private lastWasCR = false;
+  private discarding = false;
+
+  constructor(private readonly on: LineInputEvents) {}
+
+  get pending(): string {
+    return this.text;
+  }
+
+  feed(chunk: Uint8Array | string): void {
+    const s = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("latin1");
+    for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
+  }
+
+  private byte(c: number): void {
+    const wasCR = this.lastWasCR;
+    this.lastWasCR = c === 13;
+    if (this.escape) return this.escapeByte(c);
+    if (c === 3) return this.clear();
+    if (this.discarding) {
+      if (c === 10 || c === 13) this.discarding = false;
+      return;
+    }
+    switch (c) {
+      case 0x10:
+        if (this.text.length === 0) this.echoOn = false;
+        return;
+      case 5:
+        if (this.text.length === 0) this.on.enquiry();
+        return;
+      case ESC:
+        this.escape = "esc";
+        return;
+      case 8:
+      case 127:
+        if (this.text.length) {
+          this.text = this.text.slice(0, -1);
+          if (this.echoOn) this.on.echo("\x08 \x08");
+        }
+        return;
+      case 10:
+        if (wasCR) return; // CR LF is one Enter
+        return this.enter();
+      case 13:
+        return this.enter();
+      case 0:
+        return;
+    }
+    this.append(String.fromCharCode(c));
+  }
+
+  private escapeByte(c: number): void {
+    if (this.escape === "esc") {
+      if (c === 10 || c === 13) {
+        // Alt-Enter: a newline inside the statement, never an execute.
+        this.escape = "";
+        this.append("\n");
+      } else if (c === 0x5b) {
+        this.escape = "csi";
+      } else {
+        this.escape = "";
+      }
+      return;
+    }
+    // CSI: parameters then one final byte (letters, ~); arrows and line marks are ignored.
+    if ((c >= 0x40 && c <= 0x7e) || c < 0x20) this.escape = "";
+  }
+
+  private append(ch: string): void {
+    this.text += ch;
+    if (this.text.length > this.on.maxLineChars()) {
+      const n = this.text.length;
+      this.text = "";
+      this.echoOn = true;
+      this.discarding = true;
+      this.on.overflow(n);
+      return;
+    }
+    if (this.echoOn) this.on.echo(ch === "\n" ? "\r\n:" : ch);
+  }
+
+  private enter(): void {
+    if (this.text.trim().length > 0 && bracketDepth(this.text) > 0) {
+      this.append("\n");
+      return;
+    }
+    const code = this.text;
+    const echo = this.echoOn;
+    this.text = "";
+    this.echoOn = true;
+    this.on.line(code, echo);
+  }
+
+  private clear(): void {
+    const dropped = this.text;
+    this.text = "";
+    this.echoOn = true;
+    this.escape = "";
+    this.discarding = false;
+    this.on.cleared(dropped);
+  }
+}

@@ -1,0 +1,70 @@
+// Builds one board's JavaScript world: a fresh node:vm context made to look like Espruino
+// (prelude/builtins.js), with the device's globals (prelude/environment.js) wired to host hooks.
+// Host errors thrown by hooks are turned into the board's own Error objects, so the program
+// sees plain device-like errors; the emulator's interrupts pass through untouched.
+import vm from "node:vm";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MISSING_GLOBALS, MISSING_STATICS, MISSING_METHODS, VIEW_BYTE_OFFSET_MAX, ARRAY_BUFFER_BYTES_MAX } from "../rules/espruino-rules.js";
+import { BoardInterrupt } from "./interrupt.js";
+
+const preludeSource = (file: string): string => readFileSync(fileURLToPath(new URL(`./prelude/${file}`, import.meta.url)), "utf8");
+const BUILTINS_JS = preludeSource("builtins.js");
+const ENVIRONMENT_JS = preludeSource("environment.js");
+
+export interface BuiltinHooks {
+  flags: Int32Array;
+  tick(): void;
+  chargeBuffer(buffer: ArrayBuffer, byteLength: number): void;
+  chargeView(view: object): void;
+}
+
+/** Functions the device's globals call; arguments and results are primitives or board values. */
+export type SystemHooks = Record<string, (...args: never[]) => unknown>;
+
+export interface BoardContext {
+  context: vm.Context;
+  /** The device's way of showing a value (for `=result` lines). */
+  format(value: unknown): string;
+  /** An Error object of the board's realm. */
+  makeError(message: string): Error;
+}
+
+function guardHooks(hooks: SystemHooks, BoardError: ErrorConstructor): SystemHooks {
+  const out: SystemHooks = {};
+  for (const [name, fn] of Object.entries(hooks)) {
+    out[name] = (...args: never[]) => {
+      try {
+        return fn(...args);
+      } catch (e) {
+        if (e instanceof BoardInterrupt || e instanceof BoardError) throw e;
+        throw new BoardError(e instanceof Error ? e.message : String(e));
+      }
+    };
+  }
+  return out;
+}
+
+/**
+ * `beforePrelude` runs while the context still has every V8 built-in (the memory model needs
+ * FinalizationRegistry from the board's realm before the prelude removes it).
+ */
+export function createBoardContext(builtins: BuiltinHooks, sys: SystemHooks, beforePrelude: (context: vm.Context) => void): BoardContext {
+  const context = vm.createContext({}, { name: "espruino-board" });
+  beforePrelude(context);
+  const RealError = vm.runInContext("Error", context) as ErrorConstructor;
+  const makeError = (message: string): Error => new RealError(message);
+  const install = vm.runInContext(BUILTINS_JS, context, { filename: "builtins.js" }) as (hooks: unknown) => void;
+  install.call(vm.runInContext("this", context), {
+    ...builtins,
+    isInterrupt: (e: unknown) => e instanceof BoardInterrupt,
+    missingGlobals: [...MISSING_GLOBALS],
+    missingStatics: [...MISSING_STATICS],
+    missingMethods: [...MISSING_METHODS],
+    viewByteOffsetMax: VIEW_BYTE_OFFSET_MAX,
+    arrayBufferBytesMax: ARRAY_BUFFER_BYTES_MAX,
+  });
+  const env = vm.runInContext(ENVIRONMENT_JS, context, { filename: "environment.js" }) as (sys: unknown) => { format(v: unknown, depth: number): string };
+  const api = env.call(vm.runInContext("this", context), { ...guardHooks(sys, RealError), isView: ArrayBuffer.isView });
+  return { context, format: (v) => api.format(v, 0), makeError };
+}

@@ -1,0 +1,9 @@
+// What the emulator throws through the program to stop it, as the device's interpreter stops
+// execution: Ctrl-C, OUT OF MEMORY. The program's catch blocks re-throw it (syntax.ts adds
+// that), so like on the device it cannot be caught.
+
+export type InterruptReason = "ctrl-c" | "memory";
+
+export class BoardInterrupt {
+  constructor(readonly reason: InterruptReason) {}
+}

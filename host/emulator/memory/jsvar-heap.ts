@@ -1,0 +1,124 @@
+// The board's JsVar budget: every modelled value holds blocks of a BlockMap. What is modelled:
+// ArrayBuffers (a flat string: one header block plus ceil(n / blockBytes) contiguous blocks, or
+// a chained string when no run is long enough), typed-array and DataView objects (one block),
+// code text kept by functions (a chained string), and a fixed share for the interpreter's own
+// root objects. Plain JS objects, arrays and strings are not modelled (V8 does not expose them).
+import { BlockMap } from "./block-map.js";
+
+/** Blocks the interpreter itself holds after boot (root, process.env, built-in objects). */
+export const BOOT_BLOCK_COUNT = 64;
+/** Below this many bytes the device stores an ArrayBuffer as a chained string, not flat. */
+export const FLAT_STRING_MIN_BYTES = 17;
+/** Bytes of a block a chained string cannot use for characters (next-block ref and flags). */
+const CHAIN_OVERHEAD_BYTES = 3;
+
+export interface HeapStats {
+  flatCount: number;
+  /** ArrayBuffers that wanted a flat string but got a chained one (device: silent, slower). */
+  nonFlatCount: number;
+  gcCount: number;
+  gcTimeMs: number;
+}
+
+interface Allocation {
+  start: number;
+  count: number;
+  scattered: Int32Array | null;
+}
+
+export class JsVarHeap {
+  readonly map: BlockMap;
+  readonly stats: HeapStats = { flatCount: 0, nonFlatCount: 0, gcCount: 0, gcTimeMs: 0 };
+  private readonly live = new Map<number, Allocation>();
+  private nextId = 1;
+  /** Highest number of blocks in use so far (process.memory().history is not this; kept for docs). */
+  peakUsedBlocks = 0;
+
+  /**
+   * `collect` runs the host GC and releases the blocks of dead values; `exhausted` is called
+   * when even after that a request cannot be met (it must not return: it interrupts the program).
+   */
+  constructor(
+    readonly blockCount: number,
+    readonly blockBytes: number,
+    private readonly collect: () => void,
+    private readonly exhausted: (blocksWanted: number) => never,
+  ) {
+    this.map = new BlockMap(blockCount);
+    this.map.allocScattered(Math.min(BOOT_BLOCK_COUNT, blockCount));
+  }
+
+  get usedBlocks(): number {
+    return this.map.usedBlocks;
+  }
+
+  get freeBlocks(): number {
+    return this.map.freeBlocks;
+  }
+
+  /** Blocks a chained string of `chars` characters needs. */
+  chainedBlocks(chars: number): number {
+    return Math.max(1, Math.ceil(chars / (this.blockBytes - CHAIN_OVERHEAD_BYTES)));
+  }
+
+  /** Blocks an ArrayBuffer of `byteLength` needs when flat. */
+  flatBlocks(byteLength: number): number {
+    return 1 + Math.ceil(byteLength / this.blockBytes);
+  }
+
+  /** Storage for an ArrayBuffer's bytes; returns an allocation id for release(). */
+  allocBuffer(byteLength: number): number {
+    if (byteLength >= FLAT_STRING_MIN_BYTES) {
+      const count = this.flatBlocks(byteLength);
+      let start = this.map.allocRun(count);
+      if (start < 0) {
+        this.runCollect();
+        start = this.map.allocRun(count);
+      }
+      if (start >= 0) {
+        this.stats.flatCount++;
+        return this.remember({ start, count, scattered: null });
+      }
+      this.stats.nonFlatCount++;
+    }
+    return this.allocScattered(1 + this.chainedBlocks(byteLength));
+  }
+
+  /** `count` blocks anywhere (objects, chained strings); returns an allocation id. */
+  allocScattered(count: number): number {
+    let blocks = this.map.allocScattered(count);
+    if (!blocks) {
+      this.runCollect();
+      blocks = this.map.allocScattered(count);
+    }
+    if (!blocks) this.exhausted(count);
+    return this.remember({ start: -1, count, scattered: blocks });
+  }
+
+  release(id: number): void {
+    const a = this.live.get(id);
+    if (!a) return;
+    this.live.delete(id);
+    if (a.scattered) this.map.freeScattered(a.scattered);
+    else this.map.freeRun(a.start, a.count);
+  }
+
+  blocksOf(id: number): number {
+    return this.live.get(id)?.count ?? 0;
+  }
+
+  /** A GC pass as process.memory() and an idle device do. */
+  runCollect(): void {
+    const t0 = performance.now();
+    this.collect();
+    this.stats.gcCount++;
+    this.stats.gcTimeMs += performance.now() - t0;
+  }
+
+  private remember(a: Allocation): number {
+    const id = this.nextId++;
+    this.live.set(id, a);
+    if (this.map.usedBlocks > this.peakUsedBlocks) this.peakUsedBlocks = this.map.usedBlocks;
+    return id;
+  }
+}

@@ -1,0 +1,218 @@
+// Runs inside the board's vm context, before any program code: makes V8's built-ins look like
+// Espruino 2v29's (ESPRUINO.md). It is plain JavaScript evaluated in the context so that every
+// object and error it creates belongs to the board's realm (instanceof and prototypes work).
+// The value of this file is one function expression, called once with the host's hooks.
+(function (hooks) {
+  "use strict";
+  var G = this;
+  var RealArrayBuffer = G.ArrayBuffer;
+  var RealDataView = G.DataView;
+  var RealError = G.Error;
+  var SymbolSpecies = G.Symbol.species;
+  var WeakMapCtor = G.WeakMap;
+  var reflectConstruct = G.Reflect.construct;
+  var defineProperty = Object.defineProperty;
+  var getPrototypeOf = Object.getPrototypeOf;
+  var VIEW_OFFSET_MAX = hooks.viewByteOffsetMax;
+  var BUFFER_BYTES_MAX = hooks.arrayBufferBytesMax;
+
+  function hide(owner, name, value) {
+    defineProperty(owner, name, { value: value, writable: true, configurable: true, enumerable: false });
+  }
+
+  function fail(message) {
+    throw new RealError(message);
+  }
+
+  // --- the interrupt plumbing the rewritten code calls (see syntax.ts) ---
+  hide(G, "__bhF", hooks.flags);
+  hide(G, "__bhT", hooks.tick);
+  hide(G, "__bhC", function (e) {
+    if (hooks.isInterrupt(e)) throw e;
+  });
+
+  // --- typed arrays: Espruino's limits, and every buffer charged to the JsVar model ---
+  var TypedArrayProto = getPrototypeOf(G.Uint8Array.prototype);
+  var isView = RealArrayBuffer.isView;
+
+  function checkOffset(byteOffset) {
+    var n = byteOffset === undefined ? 0 : +byteOffset;
+    if (n > VIEW_OFFSET_MAX || n < 0) fail("byteOffset too large (or negative)");
+  }
+
+  function wrapArrayBuffer() {
+    function ArrayBuffer(byteLength) {
+      if (new.target === undefined) fail("Constructor should be called with 'new'");
+      var n = +byteLength || 0;
+      if (n > BUFFER_BYTES_MAX || n < 0) fail("Invalid length for ArrayBuffer");
+      var b = new RealArrayBuffer(n);
+      hooks.chargeBuffer(b, n);
+      return b;
+    }
+    ArrayBuffer.prototype = RealArrayBuffer.prototype;
+    hide(RealArrayBuffer.prototype, "constructor", ArrayBuffer);
+    delete RealArrayBuffer.prototype.slice;
+    return ArrayBuffer;
+  }
+
+  function wrapTypedArray(Real) {
+    // Instances get this prototype, which hides what the device lacks (BYTES_PER_ELEMENT is
+    // non-configurable on V8's own prototype, so it is shadowed, not deleted).
+    var proto = Object.create(Real.prototype);
+    function TypedArray(a, byteOffset, length) {
+      if (new.target === undefined) fail("Constructor should be called with 'new'");
+      var t;
+      if (a instanceof RealArrayBuffer) {
+        checkOffset(byteOffset);
+        t = reflectConstruct(Real, arguments, TypedArray);
+      } else {
+        t = reflectConstruct(Real, arguments, TypedArray);
+        // Materialise the buffer now so its life (not the view's) frees the blocks.
+        hooks.chargeBuffer(t.buffer, t.byteLength);
+      }
+      hooks.chargeView(t);
+      return t;
+    }
+    TypedArray.prototype = proto;
+    defineProperty(TypedArray, "name", { value: Real.name, configurable: true });
+    hide(proto, "constructor", TypedArray);
+    hide(proto, "BYTES_PER_ELEMENT", undefined);
+    // Methods that make new arrays (slice, map, filter, subarray) go through this constructor.
+    defineProperty(TypedArray, SymbolSpecies, { get: function () { return TypedArray; }, configurable: true });
+    return TypedArray;
+  }
+
+  G.ArrayBuffer = wrapArrayBuffer();
+  ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"].forEach(function (name) {
+    G[name] = wrapTypedArray(G[name]);
+  });
+
+  function DataView(buffer, byteOffset, byteLength) {
+    if (new.target === undefined) fail("Constructor should be called with 'new'");
+    checkOffset(byteOffset);
+    var v = reflectConstruct(RealDataView, arguments, DataView);
+    hooks.chargeView(v);
+    return v;
+  }
+  DataView.prototype = RealDataView.prototype;
+  hide(RealDataView.prototype, "constructor", DataView);
+  G.DataView = DataView;
+
+  // set() with too much data truncates silently on the device instead of throwing.
+  var realSet = TypedArrayProto.set;
+  hide(TypedArrayProto, "set", function set(source, offset) {
+    var at = offset === undefined ? 0 : +offset;
+    if (at < 0) fail("Offset must be positive");
+    var room = this.length - at;
+    if (room <= 0) return;
+    var n = source.length;
+    if (n > room) {
+      source = isView(source) ? source.subarray(0, room) : Array.prototype.slice.call(source, 0, room);
+    }
+    realSet.call(this, source, at);
+  });
+  ["entries"].forEach(function (m) { delete TypedArrayProto[m]; });
+
+  // Computed stores `o[k] = v` are routed here (syntax.ts): a negative index on a typed
+  // array throws on the device, V8 ignores it.
+  hide(G, "__bhW", function (o, k, v) {
+    if (k < 0 && isView(o)) fail("Can't write to negative index " + k + " of a typed array");
+    o[k] = v;
+    return v;
+  });
+
+  // --- errors: `class X extends Error` fails; e.name is undefined ---
+  ["Error", "TypeError", "SyntaxError", "ReferenceError", "RangeError", "EvalError", "URIError", "AggregateError"].forEach(function (name) {
+    var Real = G[name];
+    if (!Real) return;
+    function E(message) {
+      if (new.target !== undefined && new.target !== E) fail("Calling 'super' outside of class");
+      return new Real(message);
+    }
+    E.prototype = Real.prototype;
+    defineProperty(E, "name", { value: name, configurable: true });
+    hide(Real.prototype, "constructor", E);
+    delete Real.prototype.name;
+    G[name] = E;
+  });
+
+  // --- every object inherits on/emit (Espruino's events live on Object.prototype) ---
+  var listeners = new WeakMapCtor();
+  function listenersOf(obj, event, create) {
+    var byEvent = listeners.get(obj);
+    if (!byEvent) {
+      if (!create) return undefined;
+      byEvent = Object.create(null);
+      listeners.set(obj, byEvent);
+    }
+    if (!byEvent[event] && create) byEvent[event] = [];
+    return byEvent[event];
+  }
+  var OP = Object.prototype;
+  hide(OP, "on", function on(event, fn) {
+    listenersOf(this, String(event), true).push(fn);
+    return this;
+  });
+  hide(OP, "addListener", OP.on);
+  hide(OP, "prependListener", function prependListener(event, fn) {
+    listenersOf(this, String(event), true).unshift(fn);
+    return this;
+  });
+  hide(OP, "emit", function emit(event) {
+    var list = listenersOf(this, String(event), false);
+    if (!list || !list.length) return false;
+    var args = Array.prototype.slice.call(arguments, 1);
+    var copy = list.slice();
+    for (var i = 0; i < copy.length; i++) copy[i].apply(this, args);
+    return true;
+  });
+  hide(OP, "removeListener", function removeListener(event, fn) {
+    var list = listenersOf(this, String(event), false);
+    if (!list) return this;
+    var i = list.indexOf(fn);
+    if (i >= 0) list.splice(i, 1);
+    return this;
+  });
+  hide(OP, "removeAllListeners", function removeAllListeners(event) {
+    var byEvent = listeners.get(this);
+    if (!byEvent) return this;
+    if (event === undefined) listeners.delete(this);
+    else delete byEvent[String(event)];
+    return this;
+  });
+
+  // --- remove what the device lacks (lists in host/rules/espruino-rules.ts) ---
+  hooks.missingStatics.forEach(function (path) {
+    var dot = path.indexOf(".");
+    var owner = G[path.slice(0, dot)];
+    var member = path.slice(dot + 1);
+    if (owner && member in owner) {
+      var d = Object.getOwnPropertyDescriptor(owner, member);
+      if (d && !d.configurable) return; // Number's constants: handled below by a wrapper
+      delete owner[member];
+    }
+  });
+  // Number.EPSILON and the SAFE_INTEGER constants are non-configurable: give the program a
+  // Number without them, sharing V8's prototype so (5).constructor === Number still holds.
+  var RealNumber = G.Number;
+  function NumberWrapper(v) {
+    var n = arguments.length ? RealNumber(v) : 0;
+    return new.target === undefined ? n : new RealNumber(n);
+  }
+  Object.getOwnPropertyNames(RealNumber).forEach(function (k) {
+    if (k === "prototype" || k === "length" || k === "name") return;
+    if (hooks.missingStatics.indexOf("Number." + k) >= 0) return;
+    defineProperty(NumberWrapper, k, Object.getOwnPropertyDescriptor(RealNumber, k));
+  });
+  NumberWrapper.prototype = RealNumber.prototype;
+  hide(RealNumber.prototype, "constructor", NumberWrapper);
+  G.Number = NumberWrapper;
+
+  hooks.missingMethods.forEach(function (m) {
+    delete Array.prototype[m];
+    delete TypedArrayProto[m];
+  });
+  ["Intl", "WebAssembly", "AggregateError"].concat(hooks.missingGlobals).forEach(function (name) {
+    delete G[name];
+  });
+});

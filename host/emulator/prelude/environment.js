@@ -1,0 +1,306 @@
+// Runs inside the board's vm context after builtins.js: the device's own globals (print,
+// console, process, E, timers, require, Modules, reset/load/save) built from the host's `sys`
+// hooks. Objects are made here, in the board's realm, so they inherit on/emit like any other.
+// The hooks pass only primitives and host functions; everything returned to the program is
+// rebuilt here. The value of this file is one function expression.
+(function (sys) {
+  "use strict";
+  var G = this;
+  var defineProperty = Object.defineProperty;
+
+  function hide(owner, name, value) {
+    defineProperty(owner, name, { value: value, writable: true, configurable: true, enumerable: false });
+  }
+
+  // --- printing values the way the device's console shows them ---
+  var IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+  function formatNumber(n) {
+    if (n !== n) return "NaN";
+    var s = String(n);
+    // The device prints 1e21 as 10e+20 (its own float to string).
+    return s.replace(/^(-?)1e\+(\d+)$/, function (_, sign, exp) { return sign + "10e+" + (exp - 1); });
+  }
+  function format(v, depth) {
+    if (v === undefined) return "undefined";
+    if (v === null) return "null";
+    var t = typeof v;
+    if (t === "number") return formatNumber(v);
+    if (t === "boolean") return String(v);
+    if (t === "string") return JSON.stringify(v);
+    if (t === "function") return "function " + "(" + ") { [code] }";
+    if (depth > 4) return "...";
+    if (ArrayBufferIsView(v)) {
+      var name = v.constructor && v.constructor.name;
+      if (name === "DataView") return "DataView: " + format(v.buffer, depth + 1);
+      return "new " + name + "([" + Array.prototype.join.call(v, ", ") + "])";
+    }
+    if (v instanceof ArrayBuffer) return "new Uint8Array(" + format(new Uint8Array(v), depth + 1).slice(15, -1) + ").buffer";
+    if (Array.isArray(v)) {
+      if (!v.length) return "[ ]";
+      return "[ " + v.map(function (x) { return format(x, depth + 1); }).join(", ") + " ]";
+    }
+    if (v instanceof Error) return (v.constructor && v.constructor.name || "Error") + ": " + v.message;
+    var keys = Object.keys(v);
+    if (!keys.length) return "{ }";
+    return "{ " + keys.map(function (k) {
+      return (IDENT.test(k) ? k : JSON.stringify(k)) + ": " + format(v[k], depth + 1);
+    }).join(", ") + " }";
+  }
+  var ArrayBufferIsView = sys.isView;
+
+  function printArgs(args) {
+    var parts = [];
+    for (var i = 0; i < args.length; i++) parts.push(typeof args[i] === "string" ? args[i] : format(args[i], 0));
+    sys.write(parts.join(" ") + "\r\n");
+  }
+  hide(G, "print", function print() { printArgs(arguments); });
+  var consoleObj = {};
+  ["log", "info", "warn", "error", "debug"].forEach(function (m) {
+    consoleObj[m] = function () { printArgs(arguments); };
+  });
+  hide(G, "console", consoleObj);
+
+  hide(G, "atob", function atob(b64) { return sys.atob(String(b64)); });
+  hide(G, "btoa", function btoa(bytes) { return sys.btoa(String(bytes)); });
+
+  // --- time and timers ---
+  hide(G, "getTime", function getTime() { return sys.now() / 1000; });
+  function timer(repeat) {
+    return function (fn, ms) {
+      if (typeof fn === "string") {
+        var code = fn;
+        fn = function () { sys.run(code, "timer"); };
+      }
+      if (typeof fn !== "function") throw new Error("Function or String not supplied!");
+      var args = Array.prototype.slice.call(arguments, 2);
+      return sys.setTimer(function () { fn.apply(undefined, args); }, +ms || 0, repeat);
+    };
+  }
+  hide(G, "setTimeout", timer(false));
+  hide(G, "setInterval", timer(true));
+  function clear(id) {
+    if (arguments.length === 0) sys.clearAllTimers();
+    else if (id !== undefined && id !== null) sys.clearTimer(+id);
+  }
+  hide(G, "clearTimeout", clear);
+  hide(G, "clearInterval", clear);
+  hide(G, "changeInterval", function changeInterval(id, ms) { sys.changeInterval(+id, +ms); });
+
+  // --- process ---
+  var env = JSON.parse(sys.envJSON());
+  hide(G, "process", {
+    env: env,
+    version: env.VERSION,
+    memory: function memory(runGc) {
+      var m = sys.memory(runGc !== false);
+      return { free: m[0], usage: m[1], total: m[2], history: m[3], gc: m[4], gctime: m[5], blocksize: m[6] };
+    },
+  });
+
+  // --- E ---
+  var E = {
+    getErrorFlags: function getErrorFlags() {
+      var s = sys.errorFlags();
+      return s ? s.split(",") : [];
+    },
+    getSizeOf: function getSizeOf(v, depth) { return sys.sizeOf(v, depth | 0); },
+    reboot: function reboot() { sys.reboot(); },
+    defrag: function defrag() { sys.memory(true); },
+    setBootCode: function setBootCode(code) { sys.storageWrite(".bootcde", String(code || ""), 0, 0); },
+    toArrayBuffer: function toArrayBuffer(str) { return E.toUint8Array(str).buffer; },
+    toUint8Array: function toUint8Array() {
+      var out = [];
+      function add(x) {
+        if (typeof x === "string") for (var i = 0; i < x.length; i++) out.push(x.charCodeAt(i) & 255);
+        else if (typeof x === "number") out.push(x & 255);
+        else if (x && typeof x.length === "number") for (var j = 0; j < x.length; j++) add(x[j]);
+        else if (x instanceof ArrayBuffer) add(new Uint8Array(x));
+      }
+      for (var i = 0; i < arguments.length; i++) add(arguments[i]);
+      var u = new Uint8Array(out.length);
+      u.set(out);
+      return u;
+    },
+    toString: function toString() {
+      var u = E.toUint8Array.apply(undefined, arguments);
+      var s = "";
+      for (var i = 0; i < u.length; i++) s += String.fromCharCode(u[i]);
+      return s;
+    },
+    toJS: function toJS(v) { return format(v, 0); },
+  };
+  hide(G, "E", E);
+
+  // --- boot, reset, save ---
+  hide(G, "reset", function reset(clearFlash) { sys.reset(!!clearFlash); });
+  hide(G, "load", function load(name) { sys.load(name === undefined ? "" : String(name)); });
+  hide(G, "save", function save() { sys.save(); });
+  hide(G, "echo", function echo(on) { sys.echo(!!on); });
+
+  // --- Storage ---
+  function bytesOf(data) {
+    if (typeof data === "string") return data;
+    if (data instanceof ArrayBuffer || ArrayBufferIsView(data) || Array.isArray(data)) return E.toString(data);
+    return String(data);
+  }
+  function checkName(name) {
+    name = String(name);
+    if (name.length > 28) throw new Error("File name too long (max 28 chars): " + JSON.stringify(name));
+    if (!name.length) throw new Error("File name must not be empty");
+    return name;
+  }
+  function StorageFile(name, mode) {
+    if (["r", "w", "a"].indexOf(mode) < 0) throw new Error("Invalid mode " + JSON.stringify(mode));
+    if (String(name).length > 27) throw new Error("File name too long (max 27 chars for StorageFile): " + JSON.stringify(name));
+    this.name = String(name);
+    this.mode = mode;
+    this.offset = 0;
+    if (mode === "w") sys.storageErase(this.name + "\x01");
+  }
+  StorageFile.prototype.content = function () { return sys.storageRead(this.name + "\x01", 0, 0) || ""; };
+  StorageFile.prototype.read = function (len) {
+    var s = this.content().substr(this.offset, len === undefined ? 0xffffff : len);
+    this.offset += s.length;
+    return s.length ? s : undefined;
+  };
+  StorageFile.prototype.readLine = function () {
+    var all = this.content();
+    if (this.offset >= all.length) return undefined;
+    var nl = all.indexOf("\n", this.offset);
+    var end = nl < 0 ? all.length : nl + 1;
+    var line = all.substring(this.offset, end);
+    this.offset = end;
+    return line;
+  };
+  StorageFile.prototype.write = function (data) {
+    if (this.mode === "r") throw new Error("Can't write in read mode");
+    // Appending to a flash file: the device adds chunks; here the one backing file is
+    // rewritten, which costs the same free space as the device's chunks would.
+    var all = this.content() + bytesOf(data);
+    sys.storageErase(this.name + "\x01");
+    sys.storageWrite(this.name + "\x01", all, 0, all.length);
+  };
+  StorageFile.prototype.getLength = function () { return this.content().length; };
+  StorageFile.prototype.erase = function () { sys.storageErase(this.name + "\x01"); };
+
+  var Storage = {
+    write: function write(name, data, offset, size) {
+      return sys.storageWrite(checkName(name), bytesOf(data), offset === undefined ? 0 : +offset, size === undefined ? 0 : +size);
+    },
+    read: function read(name, offset, length) {
+      return sys.storageRead(checkName(name), offset === undefined ? 0 : +offset, length === undefined ? 0 : +length);
+    },
+    readJSON: function readJSON(name, noExceptions) {
+      var s = Storage.read(name);
+      if (s === undefined) return undefined;
+      try { return JSON.parse(s); } catch (e) { if (noExceptions) return undefined; throw e; }
+    },
+    readArrayBuffer: function readArrayBuffer(name) {
+      var s = Storage.read(name);
+      return s === undefined ? undefined : E.toArrayBuffer(s);
+    },
+    writeJSON: function writeJSON(name, value) { return Storage.write(name, JSON.stringify(value)); },
+    list: function list(pattern) {
+      var names = JSON.parse(sys.storageList());
+      if (pattern !== undefined) names = names.filter(function (n) { return typeof pattern === "string" ? n === pattern : pattern.test(n); });
+      return names;
+    },
+    erase: function erase(name) { sys.storageErase(checkName(name)); },
+    eraseAll: function eraseAll() { sys.storageEraseAll(); },
+    compact: function compact() { sys.storageCompact(); },
+    getFree: function getFree() { return sys.storageFree(); },
+    getStats: function getStats() { return JSON.parse(sys.storageStats()); },
+    open: function open(name, mode) { return new StorageFile(name, mode); },
+  };
+
+  // --- modules ---
+  var cache = {};
+  var Modules = {
+    addCached: function addCached(name, code) { cache[name] = { code: code, exports: undefined }; },
+    removeCached: function removeCached(name) { delete cache[name]; },
+    removeAllCached: function removeAllCached() { cache = {}; },
+    getCached: function getCached() { return Object.keys(cache); },
+  };
+  hide(G, "Modules", Modules);
+
+  function runModule(code, name) {
+    var module = { exports: {} };
+    var fn = typeof code === "function" ? code : sys.compileModule(String(code), name);
+    fn.call(module.exports, module.exports, module);
+    return module.exports;
+  }
+  var natives = { Storage: function () { return Storage; } };
+  hide(G, "require", function require(name) {
+    name = String(name);
+    var entry = cache[name];
+    if (entry) {
+      if (entry.exports === undefined) entry.exports = runModule(entry.code, name);
+      return entry.exports;
+    }
+    if (natives[name] && sys.hasModule(name)) return natives[name]();
+    var text = name.length <= 28 ? sys.storageRead(name, 0, 0) : undefined;
+    if (text !== undefined) {
+      cache[name] = { code: text, exports: runModule(text, name) };
+      return cache[name].exports;
+    }
+    throw new Error("Module " + name + " not found");
+  });
+  natives.net = function () { return netModule(); };
+
+  // --- net: sockets backed by the host's 127.0.0.1 sockets ---
+  var netInstance;
+  function netModule() {
+    if (netInstance) return netInstance;
+    function Socket(id) { this.id = id; }
+    Socket.prototype.write = function (data) { sys.netWrite(this.id, bytesOf(data)); return true; };
+    Socket.prototype.end = function (data) {
+      if (data !== undefined) this.write(data);
+      sys.netEnd(this.id);
+    };
+    var sockets = {};
+    var servers = {};
+    function Server(id) { this.id = id; }
+    Server.prototype.listen = function (port) { sys.netListen(this.id, +port); return this; };
+    Server.prototype.close = function () { sys.netClose(this.id); };
+    // The host calls this (in a board task) for every socket event.
+    sys.netSetDispatcher(function (kind, id, a, b) {
+      if (kind === "accept") {
+        var s = new Socket(a);
+        sockets[a] = s;
+        servers[id].emit("connection", s);
+        if (servers[id].cb) servers[id].cb(s);
+      } else if (kind === "connect") {
+        sockets[id].emit("connect");
+      } else if (kind === "data") {
+        sockets[id].emit("data", a);
+      } else if (kind === "close") {
+        var s2 = sockets[id];
+        delete sockets[id];
+        if (s2) { s2.emit("end"); s2.emit("close", b); }
+      } else if (kind === "error") {
+        if (sockets[id]) sockets[id].emit("error", { code: a, message: b });
+        else if (servers[id]) servers[id].emit("error", { code: a, message: b });
+      }
+    });
+    netInstance = {
+      createServer: function createServer(cb) {
+        var id = sys.netCreateServer();
+        var server = new Server(id);
+        server.cb = cb;
+        servers[id] = server;
+        return server;
+      },
+      connect: function connect(options, cb) {
+        if (typeof options === "string") options = { host: options.split(":")[0], port: +options.split(":")[1] };
+        var id = sys.netConnect(String(options.host || "127.0.0.1"), +options.port);
+        var s = new Socket(id);
+        sockets[id] = s;
+        if (cb) s.on("connect", function () { cb(s); });
+        return s;
+      },
+    };
+    return netInstance;
+  }
+
+  return { format: format };
+});

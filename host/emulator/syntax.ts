@@ -1,0 +1,258 @@
+// Parses code as Espruino would see it, rejects the syntax the real interpreter rejects, and
+// rewrites the accepted code so that V8 behaves like Espruino where the two differ:
+//  - function declarations are not hoisted (they become assignments at their position),
+//  - every loop body polls the interrupt flag (Ctrl-C, out of memory), since V8 cannot be
+//    stopped from outside while it spins,
+//  - every catch re-throws the emulator's interrupt, which the device's try/catch cannot catch.
+import { parse, type Node } from "acorn";
+
+/** Global names the rewritten code uses; the context defines them, non-enumerable. */
+export const HOOK_FLAGS = "__bhF";
+export const HOOK_TICK = "__bhT";
+export const HOOK_CATCH = "__bhC";
+export const HOOK_STORE = "__bhW";
+
+export class EspruinoSyntaxError extends Error {
+  constructor(message: string, readonly line: number, readonly column: number) {
+    super(`${message} at line ${line} col ${column}`);
+  }
+}
+
+export interface PreparedCode {
+  /** The code to run in V8. */
+  code: string;
+  /** Characters of function source the device keeps in JsVars after running the code. */
+  retainedSourceChars: number;
+}
+
+type AnyNode = Node & Record<string, unknown> & { loc?: { start: { line: number; column: number } } };
+
+interface Edit {
+  pos: number;
+  /** End of the replaced source; equal to pos for an insertion. */
+  end: number;
+  text: string;
+  /** At one position: closing text of deeper nodes first, then opening text of outer ones. */
+  rank: number;
+}
+
+const open = (pos: number, depth: number, text: string): Edit => ({ pos, end: pos, text, rank: 2e6 + depth });
+const close = (pos: number, depth: number, text: string): Edit => ({ pos, end: pos, text, rank: 1e6 - depth });
+const replace = (pos: number, end: number, text: string): Edit => ({ pos, end, text, rank: 1.5e6 });
+
+const LOOPS = new Set(["WhileStatement", "DoWhileStatement", "ForStatement", "ForInStatement", "ForOfStatement"]);
+const FUNCTIONS = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
+const FORBIDDEN_NAMES = new Set(["of", "static"]);
+/** `undefined` can be read on the device, but not declared or assigned. */
+const BINDING_PARENTS: Record<string, string[]> = {
+  VariableDeclarator: ["id"],
+  FunctionDeclaration: ["id", "params"],
+  FunctionExpression: ["id", "params"],
+  ArrowFunctionExpression: ["params"],
+  ClassDeclaration: ["id"],
+  CatchClause: ["param"],
+  AssignmentExpression: ["left"],
+  UpdateExpression: ["argument"],
+};
+
+function reject(node: AnyNode, message: string): never {
+  const loc = node.loc!.start;
+  throw new EspruinoSyntaxError(message, loc.line, loc.column + 1);
+}
+
+function children(node: AnyNode): Array<[string, AnyNode]> {
+  const out: Array<[string, AnyNode]> = [];
+  for (const key of Object.keys(node)) {
+    if (key === "loc" || key === "type") continue;
+    const v = node[key];
+    if (Array.isArray(v)) {
+      for (const c of v) if (c && typeof c === "object" && typeof (c as AnyNode).type === "string") out.push([key, c as AnyNode]);
+    } else if (v && typeof v === "object" && typeof (v as AnyNode).type === "string") {
+      out.push([key, v as AnyNode]);
+    }
+  }
+  return out;
+}
+
+/** The syntax Espruino 2v29 rejects (tested on the interpreter; see ESPRUINO.md). */
+function checkNode(node: AnyNode, parent: AnyNode | null, key: string): void {
+  switch (node.type) {
+    case "AssignmentPattern":
+      reject(node, "Got '=' expected ',' (default parameters are not supported)");
+    case "ObjectPattern":
+    case "ArrayPattern":
+      reject(node, "Got '" + (node.type === "ObjectPattern" ? "{" : "[") + "' expected ID (destructuring is not supported)");
+    case "SpreadElement":
+    case "RestElement":
+      reject(node, "Got '.' expected EOF (spread and rest are not supported)");
+    case "ChainExpression":
+      reject(node, "Got '?.' expected EOF (optional chaining is not supported)");
+    case "TaggedTemplateExpression":
+      reject(node, "Got TEMPLATE expected EOF (tagged templates are not supported)");
+    case "LabeledStatement":
+      reject(node, "Got ':' expected EOF (labels are not supported)");
+    case "AwaitExpression":
+      reject(node, "Got ID:await expected EOF (async/await is not supported)");
+    case "YieldExpression":
+      reject(node, "Got ID:yield expected EOF (generators are not supported)");
+    case "PropertyDefinition":
+    case "StaticBlock":
+    case "PrivateIdentifier":
+      reject(node, "Got '=' expected '(' (class fields are not supported)");
+    case "ImportExpression":
+    case "MetaProperty":
+      reject(node, `Got '.' expected EOF (${node.type} is not supported)`);
+    case "BinaryExpression":
+    case "AssignmentExpression":
+      if (node.operator === "**" || node.operator === "**=") reject(node, "Got '**' expected EOF (exponent operator is not supported)");
+      break;
+    case "Property":
+    case "MethodDefinition":
+      if (node.computed) reject(node, "Got '[' expected ID (computed keys are not supported)");
+      break;
+    case "CatchClause":
+      if (!node.param) reject(node, "Got '{' expected '(' (catch needs a binding)");
+      break;
+    case "Literal":
+      if (typeof node.bigint === "string") reject(node, "Got ID expected EOF (BigInt literals are not supported)");
+      if (typeof node.raw === "string" && /^[0-9.]/.test(node.raw) && node.raw.includes("_")) {
+        reject(node, "Got ID expected EOF (numeric separators are not supported)");
+      }
+      break;
+    case "Identifier": {
+      const name = node.name as string;
+      const isPropertyName =
+        parent !== null &&
+        ((parent.type === "MemberExpression" && key === "property" && !parent.computed) ||
+          ((parent.type === "Property" || parent.type === "MethodDefinition") && key === "key" && !parent.computed));
+      if (FORBIDDEN_NAMES.has(name) && !isPropertyName) reject(node, `Got ID:${name} (${name} cannot be used as an identifier)`);
+      if (name === "undefined" && parent && BINDING_PARENTS[parent.type]?.includes(key)) {
+        reject(node, "Got ID:undefined (undefined cannot be declared or assigned)");
+      }
+      break;
+    }
+  }
+  if (FUNCTIONS.has(node.type)) {
+    if (node.async) reject(node, "Got ID:async expected EOF (async functions are not supported)");
+    if (node.generator) reject(node, "Got '*' expected '(' (generators are not supported)");
+  }
+}
+
+/**
+ * `o[k] = v` becomes `__bhW(o, k, v)` (same evaluation order), which throws for a negative
+ * index on a typed array as the device does; V8 would silently ignore the store.
+ */
+function storeEdits(source: string, node: AnyNode, depth: number): Edit[] {
+  const left = node.left as AnyNode;
+  const object = left.object as AnyNode;
+  const property = left.property as AnyNode;
+  const right = node.right as AnyNode;
+  const bracket = object.end + source.slice(object.end, property.start).lastIndexOf("[");
+  const between = source.slice(property.end, right.start);
+  const closing = property.end + between.indexOf("]");
+  const equals = closing + source.slice(closing, right.start).indexOf("=");
+  return [
+    open(node.start, depth, `${HOOK_STORE}(`),
+    replace(bracket, bracket + 1, ","),
+    replace(closing, equals + 1, ","),
+    close(node.end, depth, ")"),
+  ];
+}
+
+/** Names a function body declares other than through function declarations. */
+function scopeNames(fn: AnyNode): Set<string> {
+  const names = new Set<string>();
+  for (const p of (fn.params as AnyNode[]) ?? []) if (p.type === "Identifier") names.add(p.name as string);
+  const visit = (node: AnyNode, top: boolean): void => {
+    if (node.type === "VariableDeclaration" && (node.kind === "var" || top)) {
+      for (const d of node.declarations as AnyNode[]) if ((d.id as AnyNode).type === "Identifier") names.add((d.id as AnyNode).name as string);
+    }
+    if (node.type === "ClassDeclaration" && top && node.id) names.add((node.id as AnyNode).name as string);
+    for (const [, c] of children(node)) if (!FUNCTIONS.has(c.type) && c.type !== "ClassDeclaration" && c.type !== "ClassExpression") visit(c, false);
+  };
+  const body = fn.body as AnyNode;
+  if (body.type === "BlockStatement" || body.type === "Program") for (const s of body.body as AnyNode[]) visit(s, true);
+  return names;
+}
+
+/**
+ * Checks `source` against Espruino's grammar and returns the code to run.
+ * Throws EspruinoSyntaxError naming line and column for what the device rejects.
+ */
+export function prepareCode(source: string): PreparedCode {
+  let program: AnyNode;
+  try {
+    program = parse(source, { ecmaVersion: "latest", sourceType: "script", locations: true, allowReturnOutsideFunction: false }) as unknown as AnyNode;
+  } catch (e) {
+    const err = e as Error & { loc?: { line: number; column: number } };
+    const line = err.loc?.line ?? 1;
+    const column = (err.loc?.column ?? 0) + 1;
+    throw new EspruinoSyntaxError(err.message.replace(/\s*\(\d+:\d+\)$/, ""), line, column);
+  }
+  const edits: Edit[] = [];
+  let retainedSourceChars = 0;
+  // Function scopes we are inside, with the names already bound by a `let` rewrite in each.
+  const scopes: Array<{ node: AnyNode; names: Set<string>; declared: Set<string> }> = [];
+
+  const rewriteDeclaration = (node: AnyNode, parent: AnyNode, grandParent: AnyNode | null, depth: number): void => {
+    const name = (node.id as AnyNode).name as string;
+    const fnBody = parent.type === "Program" || (parent.type === "BlockStatement" && grandParent !== null && FUNCTIONS.has(grandParent.type));
+    let prefix: string;
+    if (parent.type === "Program") {
+      // A global, as on the device; `this` is the global object at script top level,
+      // which also keeps "use strict" code working.
+      prefix = `this.${name}=`;
+    } else if (fnBody) {
+      const scope = scopes[scopes.length - 1];
+      // `let` makes an early call a ReferenceError (TDZ), like the device; when the name
+      // is bound otherwise too, `let` would be a redeclaration, so assign instead.
+      if (scope.names.has(name) || scope.declared.has(name)) prefix = `${name}=`;
+      else {
+        prefix = `let ${name}=`;
+        scope.declared.add(name);
+      }
+    } else if (parent.type === "BlockStatement" || parent.type === "SwitchCase") {
+      prefix = `var ${name}=`;
+    } else {
+      return;
+    }
+    edits.push(open(node.start, depth, prefix), close(node.end, depth, ";"));
+  };
+
+  const visit = (node: AnyNode, parent: AnyNode | null, key: string, grandParent: AnyNode | null, inFunction: boolean, depth: number): void => {
+    checkNode(node, parent, key);
+    const isFunction = FUNCTIONS.has(node.type);
+    if ((isFunction || node.type === "ClassDeclaration" || node.type === "ClassExpression") && !inFunction) {
+      retainedSourceChars += node.end - node.start;
+    }
+    if (node.type === "FunctionDeclaration" && parent) rewriteDeclaration(node, parent, grandParent, depth);
+    if (LOOPS.has(node.type)) {
+      const body = node.body as AnyNode;
+      const tick = `if(${HOOK_FLAGS}[0])${HOOK_TICK}();`;
+      if (body.type === "BlockStatement") edits.push(open(body.start + 1, depth, tick));
+      else edits.push(open(body.start, depth, "{" + tick), close(body.end, depth, "}"));
+    }
+    if (node.type === "CatchClause") {
+      const param = node.param as AnyNode;
+      edits.push(open((node.body as AnyNode).start + 1, depth, `${HOOK_CATCH}(${param.name as string});`));
+    }
+    if (node.type === "AssignmentExpression" && node.operator === "=" && (node.left as AnyNode).type === "MemberExpression" && (node.left as AnyNode).computed) {
+      edits.push(...storeEdits(source, node, depth));
+    }
+    const opensScope = isFunction && (node.body as AnyNode).type === "BlockStatement";
+    if (opensScope) scopes.push({ node, names: scopeNames(node), declared: new Set() });
+    for (const [k, c] of children(node)) visit(c, node, k, parent, inFunction || isFunction || node.type.startsWith("Class"), depth + 1);
+    if (opensScope) scopes.pop();
+  };
+  visit(program, null, "", null, false, 0);
+
+  edits.sort((a, b) => a.pos - b.pos || a.rank - b.rank);
+  let code = "";
+  let at = 0;
+  for (const e of edits) {
+    code += source.slice(at, e.pos) + e.text;
+    at = e.end;
+  }
+  code += source.slice(at);
+  return { code, retainedSourceChars };
+}

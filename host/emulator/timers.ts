@@ -1,0 +1,55 @@
+// The device's setTimeout/setInterval on host timers. Callbacks are run through the board's
+// task runner (which prints uncaught errors and the prompt), never directly.
+
+interface Timer {
+  handle: NodeJS.Timeout;
+  fn: () => void;
+  repeat: boolean;
+}
+
+export class BoardTimers {
+  private readonly timers = new Map<number, Timer>();
+  private nextId = 1;
+
+  constructor(private readonly runTask: (fn: () => void) => void) {}
+
+  get count(): number {
+    return this.timers.size;
+  }
+
+  add(fn: () => void, ms: number, repeat: boolean): number {
+    const id = this.nextId++;
+    this.timers.set(id, { handle: this.schedule(id, ms, repeat), fn, repeat });
+    return id;
+  }
+
+  clear(id: number): void {
+    const t = this.timers.get(id);
+    if (!t) return;
+    clearTimeout(t.handle);
+    this.timers.delete(id);
+  }
+
+  change(id: number, ms: number): void {
+    const t = this.timers.get(id);
+    if (!t || !t.repeat) return;
+    clearInterval(t.handle);
+    t.handle = this.schedule(id, ms, true);
+  }
+
+  clearAll(): void {
+    for (const t of this.timers.values()) clearTimeout(t.handle);
+    this.timers.clear();
+  }
+
+  private schedule(id: number, ms: number, repeat: boolean): NodeJS.Timeout {
+    const fire = (): void => {
+      const t = this.timers.get(id);
+      if (!t) return;
+      if (!t.repeat) this.timers.delete(id);
+      this.runTask(t.fn);
+    };
+    const delayMs = Math.max(repeat ? 1 : 0, ms || 0);
+    return repeat ? setInterval(fire, delayMs) : setTimeout(fire, delayMs);
+  }
+}
