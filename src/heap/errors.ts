@@ -8,7 +8,11 @@ export type ErrorCode =
   | "OutOfMemory"
   | "Corrupt"
   | "Static"
-  | "ViewLimit";
+  | "ViewLimit"
+  | "DebugReport"
+  | "Leak"
+  | "SwallowedOutOfMemory"
+  | "NondeterministicMemoryUsage";
 
 export interface BootHeapError extends Error {
   code: ErrorCode;

@@ -1,0 +1,678 @@
+import { ALIGN_DEFAULT, Allocator, AllocatorStats } from "../allocator.js";
+import type { BootHeap, Region } from "../heap/boot-heap.js";
+import { alignForward, checkAlign, checkLength, HEAP_SIZE_MAX, isWholeNumber } from "../heap/checks.js";
+import { describe, fail } from "../heap/errors.js";
+import { copyBytes } from "../heap/memory.js";
+import type { TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
+import { checkChild, ownershipTest, printLine, wrapperCreate, wrapperDestroy, wrapperDupe } from "./common.js";
+
+// The DebugAllocator's region (claimed as kind "debug") is a 48-byte header and then a table of
+// 32-byte records, one per allocation it tracks. Everything is u32 words, little-endian:
+//
+//   header  0 magic "DBGA"          24 bug reports so far
+//           4 record count           28 flags (bit 0 captureStack, bit 1 table-full reported)
+//           8 canary bytes           32 default tag for alloc() without one
+//          12 quarantine bytes max   36 allocations refused (limit, table full, child empty)
+//          16 memory limit (0=none)  40 next record to try (round robin)
+//          20 peak live bytes        44 reserved
+//
+//   record  0 ptr (what the caller got)      16 state | log2(align) << 8 | tag << 16
+//           4 len (what the caller asked)    20 sequence number of the alloc
+//           8 child block start (raw)        24 sequence number of the free (0 while live)
+//          12 child block length             28 next record in quarantine (index + 1, 0 = none)
+//
+// Record states: empty (never used), live, quarantined (freed, poisoned, still held from the
+// child), freed (memory back with the child; the record stays as history so a second free is
+// named a double free until the record is reused). The region's 6 state words in the heap
+// header hold the sequence counter, live count, live bytes, quarantined bytes and the
+// quarantine's head and tail.
+//
+// A block from the child is [front canary][caller's bytes][back canary]: the front canary fills
+// the padding up to the caller's alignment (at least canaryBytes), the back canary is exactly
+// canaryBytes right after the last byte asked for, so a write one byte past the end is caught.
+
+const DEBUG_MAGIC = 0x41474244;
+export const DEBUG_HEADER_BYTES = 48;
+export const DEBUG_RECORD_BYTES = 32;
+/** Freed and never-initialised bytes read as this (Zig's `undefined` in Debug builds). */
+export const POISON_BYTE = 0xaa;
+export const CANARY_BYTE = 0xfd;
+
+const H_MAGIC = 0;
+const H_RECORDS = 1;
+const H_CANARY = 2;
+const H_QMAX = 3;
+const H_LIMIT = 4;
+const H_PEAK = 5;
+const H_REPORTS = 6;
+const H_FLAGS = 7;
+const H_TAG = 8;
+const H_REFUSED = 9;
+const H_CURSOR = 10;
+
+const F_STACKS = 1;
+const F_FULL_REPORTED = 2;
+
+const E_PTR = 0;
+const E_LEN = 1;
+const E_RAW = 2;
+const E_RAW_LEN = 3;
+const E_INFO = 4;
+const E_ALLOC_SEQ = 5;
+const E_FREE_SEQ = 6;
+const E_NEXT = 7;
+
+const EMPTY = 0;
+const LIVE = 1;
+const QUARANTINED = 2;
+const FREED = 3;
+
+const S_SEQ = 0;
+const S_LIVE = 1;
+const S_LIVE_BYTES = 2;
+const S_QBYTES = 3;
+const S_QHEAD = 4;
+const S_QTAIL = 5;
+
+export type DebugReportCode =
+  | "DoubleFree"
+  | "InvalidFree"
+  | "WrongLength"
+  | "BufferOverflow"
+  | "BufferUnderflow"
+  | "UseAfterFree"
+  | "InvalidPointer"
+  | "Leak"
+  | "TableFull";
+
+/** One allocation as the table recorded it. `stack` only when captureStack is on. */
+export interface DebugRecord {
+  ptr: number;
+  len: number;
+  align: number;
+  tag: number;
+  /** The allocation's sequence number: allocations and frees share one counter, so order is visible. */
+  seq: number;
+  stack?: string;
+}
+
+/** The call that found the bug. */
+export interface DebugCall {
+  op: "alloc" | "free" | "resize" | "remap" | "check" | "deinit";
+  ptr: number;
+  len: number;
+  seq: number;
+  stack?: string;
+}
+
+/** A bug found by a DebugAllocator: a plain object, made only when there is a bug to report. */
+export interface DebugReport {
+  code: DebugReportCode;
+  message: string;
+  /** The DebugAllocator's region name. */
+  allocator: string;
+  /** The call that found it. */
+  call: DebugCall;
+  /** The allocation concerned, when the table knows it. */
+  allocation?: DebugRecord;
+  /** For DoubleFree and UseAfterFree: the first free of the allocation. */
+  firstFree?: { seq: number; stack?: string };
+  /** For overflow, underflow and use-after-free: the first damaged byte, relative to ptr. */
+  offset?: number;
+  /** For Leak: the tag, how many allocations and bytes, and each allocation. */
+  tag?: number;
+  count?: number;
+  bytes?: number;
+  allocations?: DebugRecord[];
+}
+
+export interface DebugAllocatorOptions {
+  /** The region holding the header and the records (DebugAllocator.regionBytes(records)). */
+  region: Region;
+  /** Freed blocks up to this many bytes in total are held back (poisoned) before the child gets them. Default 1024; 0 for a child that frees strictly LIFO (StackAllocator). */
+  quarantineBytes?: number;
+  /** Guard bytes before and after each allocation, 0 to 255. Default 8. */
+  canaryBytes?: number;
+  /** Keep `new Error().stack` of each alloc and free (a JS-side array indexed by record; it allocates strings). Default false. */
+  captureStack?: boolean;
+  /** alloc returns 0 when live bytes would exceed this. 0 or undefined: no limit. */
+  memoryLimitBytes?: number;
+  /** Where reports go: a function, or "throw" to throw code DebugReport. Default: print the message. */
+  onReport?: ((report: DebugReport) => void) | "throw";
+}
+
+/**
+ * Zig's DebugAllocator for one buffer: wraps any allocator and records every live
+ * allocation in a table inside its own region; catches double free, frees of pointers it
+ * never returned, frees with the wrong length, writes past either end (canaries), writes to
+ * freed memory (poison and quarantine) and leaks (`deinit()`). Each operation scans the table,
+ * so it costs O(records): a development tool, removed from release builds (see build-mode).
+ */
+export class DebugAllocator implements Allocator {
+  readonly heap: BootHeap;
+  readonly child: Allocator;
+  readonly region: Region;
+  readonly recordCount: number;
+  private readonly u8: Uint8Array;
+  private readonly u32: Uint32Array;
+  /** Word index of the region header. */
+  private readonly h: number;
+  /** Word index of the first record. */
+  private readonly t: number;
+  /** Word index of the state words in the heap header. */
+  private readonly s: number;
+  private readonly canary: number;
+  private readonly onReport: ((report: DebugReport) => void) | "throw";
+  private readonly allocStacks: string[] | null;
+  private readonly freeStacks: string[] | null;
+  private readonly childOwns: ((ptr: number) => boolean) | null;
+
+  constructor(child: Allocator, options: DebugAllocatorOptions) {
+    checkChild(child, "child");
+    if (options === null || typeof options !== "object") fail("InvalidArgument", "options must be an object with a region, got " + describe(options));
+    const region = options.region;
+    if (region === null || typeof region !== "object" || typeof region.offset !== "number") {
+      fail("InvalidArgument", "options.region must be a region from heap.carve(DebugAllocator.regionBytes(records), 8, name), got " + describe(region));
+    }
+    const canary = options.canaryBytes === undefined ? 8 : options.canaryBytes;
+    if (!isWholeNumber(canary, 255)) fail("InvalidArgument", "options.canaryBytes must be a whole number from 0 to 255, got " + describe(canary));
+    const qmax = options.quarantineBytes === undefined ? 1024 : options.quarantineBytes;
+    if (!isWholeNumber(qmax, HEAP_SIZE_MAX)) fail("InvalidArgument", "options.quarantineBytes must be a whole number of bytes, got " + describe(qmax));
+    const limit = options.memoryLimitBytes === undefined ? 0 : options.memoryLimitBytes;
+    if (!isWholeNumber(limit, HEAP_SIZE_MAX)) fail("InvalidArgument", "options.memoryLimitBytes must be a whole number of bytes, got " + describe(limit));
+    const onReport = options.onReport === undefined ? printReport : options.onReport;
+    if (typeof onReport !== "function" && onReport !== "throw") fail("InvalidArgument", "options.onReport must be a function or \"throw\", got " + describe(onReport));
+    const start = alignForward(region.offset, 4);
+    const records = Math.floor((region.offset + region.sizeBytes - start - DEBUG_HEADER_BYTES) / DEBUG_RECORD_BYTES);
+    if (records < 1) fail("InvalidArgument", "region " + describe(region.name) + " of " + region.sizeBytes + " bytes holds no record; use DebugAllocator.regionBytes(records)");
+    if (child.heap.u8 === undefined) fail("InvalidArgument", "child must be an allocator on a BootHeap");
+    this.s = child.heap.claim(region, "debug") >> 2;
+    this.heap = child.heap;
+    this.child = child;
+    this.region = region;
+    this.recordCount = records;
+    this.u8 = child.heap.u8;
+    this.u32 = child.heap.u32;
+    this.h = start >> 2;
+    this.t = (start + DEBUG_HEADER_BYTES) >> 2;
+    this.canary = canary;
+    this.onReport = onReport;
+    this.allocStacks = options.captureStack === true ? [] : null;
+    this.freeStacks = options.captureStack === true ? [] : null;
+    this.childOwns = ownershipTest(child);
+    const u32 = this.u32;
+    const h = this.h;
+    for (let i = 0; i < (DEBUG_HEADER_BYTES >> 2) + records * (DEBUG_RECORD_BYTES >> 2); i++) u32[h + i] = 0;
+    u32[h + H_MAGIC] = DEBUG_MAGIC;
+    u32[h + H_RECORDS] = records;
+    u32[h + H_CANARY] = canary;
+    u32[h + H_QMAX] = qmax;
+    u32[h + H_LIMIT] = limit;
+    u32[h + H_FLAGS] = options.captureStack === true ? F_STACKS : 0;
+    for (let i = 0; i < 6; i++) u32[this.s + i] = 0;
+  }
+
+  /** Bytes of region for a table of `records` allocations (48 + 32 per record). */
+  static regionBytes(records: number): number {
+    if (!isWholeNumber(records, 0x7ffff) || records < 1) fail("InvalidArgument", "records must be a whole number of at least 1, got " + describe(records));
+    return DEBUG_HEADER_BYTES + records * DEBUG_RECORD_BYTES;
+  }
+
+  /** The tag recorded for allocations made without one (0 to 65535); lets code tag what it allocates through other wrappers. */
+  get tag(): number {
+    return this.u32[this.h + H_TAG];
+  }
+
+  set tag(value: number) {
+    this.u32[this.h + H_TAG] = checkTag(value);
+  }
+
+  get liveCount(): number {
+    return this.u32[this.s + S_LIVE];
+  }
+
+  get liveBytes(): number {
+    return this.u32[this.s + S_LIVE_BYTES];
+  }
+
+  get quarantinedBytes(): number {
+    return this.u32[this.s + S_QBYTES];
+  }
+
+  /** Bugs reported so far (leaks included). */
+  get reportCount(): number {
+    return this.u32[this.h + H_REPORTS];
+  }
+
+  /** `tag` (0 to 65535) is recorded with the allocation and groups leaks in `deinit()`. */
+  alloc(len: number, align?: number, tag?: number): number {
+    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
+    const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
+    const u32 = this.u32;
+    const h = this.h;
+    const s = this.s;
+    const t = tag === undefined ? u32[h + H_TAG] : checkTag(tag);
+    const limit = u32[h + H_LIMIT];
+    if (limit !== 0 && u32[s + S_LIVE_BYTES] + len > limit) return this.refuse();
+    const e = this.freeRecord();
+    if (e < 0) {
+      if ((u32[h + H_FLAGS] & F_FULL_REPORTED) === 0) {
+        u32[h + H_FLAGS] |= F_FULL_REPORTED;
+        this.report("TableFull", "all " + this.recordCount + " records are in use (live or quarantined): alloc(" + len + ") returns 0; carve a larger region or shrink quarantineBytes", this.call("alloc", 0, len), -1, undefined);
+      }
+      return this.refuse();
+    }
+    const front = this.canary === 0 ? 0 : alignForward(this.canary, a);
+    const rawLen = front + len + this.canary;
+    const raw = this.child.alloc(rawLen, a);
+    if (raw === 0) return this.refuse();
+    const ptr = raw + front;
+    const u8 = this.u8;
+    for (let i = raw; i < ptr; i++) u8[i] = CANARY_BYTE;
+    for (let i = ptr; i < ptr + len; i++) u8[i] = POISON_BYTE;
+    for (let i = ptr + len; i < raw + rawLen; i++) u8[i] = CANARY_BYTE;
+    const r = this.t + e * 8;
+    u32[r + E_PTR] = ptr;
+    u32[r + E_LEN] = len;
+    u32[r + E_RAW] = raw;
+    u32[r + E_RAW_LEN] = rawLen;
+    u32[r + E_INFO] = LIVE | (log2(a) << 8) | (t << 16);
+    u32[r + E_ALLOC_SEQ] = ++u32[s + S_SEQ];
+    u32[r + E_FREE_SEQ] = 0;
+    u32[r + E_NEXT] = 0;
+    u32[s + S_LIVE]++;
+    const live = (u32[s + S_LIVE_BYTES] += len);
+    if (live > u32[h + H_PEAK]) u32[h + H_PEAK] = live;
+    if (this.allocStacks !== null) {
+      this.allocStacks[e] = stackText();
+      (this.freeStacks as string[])[e] = "";
+    }
+    return ptr;
+  }
+
+  resize(ptr: number, len: number, newLen: number): boolean {
+    if ((newLen >>> 0) !== newLen || newLen > HEAP_SIZE_MAX) checkLength("newLen", newLen);
+    const e = this.liveFor(ptr, len, "resize");
+    if (e < 0) return false;
+    return this.resizeRecord(e, newLen);
+  }
+
+  /** In place when the child can, else a new allocation (same tag), a copy and a free; 0 when neither works. */
+  remap(ptr: number, len: number, newLen: number, align?: number): number {
+    if ((newLen >>> 0) !== newLen || newLen > HEAP_SIZE_MAX) checkLength("newLen", newLen);
+    const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
+    const e = this.liveFor(ptr, len, "remap");
+    if (e < 0) return 0;
+    if ((ptr & (a - 1)) === 0 && this.resizeRecord(e, newLen)) return ptr;
+    const moved = this.alloc(newLen, a, this.u32[this.t + e * 8 + E_INFO] >>> 16);
+    if (moved === 0) return 0;
+    copyBytes(this.heap, moved, ptr, len < newLen ? len : newLen);
+    this.free(ptr, len);
+    return moved;
+  }
+
+  free(ptr: number, len: number): void {
+    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
+    const e = this.liveFor(ptr, len, "free");
+    if (e < 0) return;
+    const u32 = this.u32;
+    const s = this.s;
+    const r = this.t + e * 8;
+    this.checkCanaries(e, "free");
+    const u8 = this.u8;
+    for (let i = ptr; i < ptr + len; i++) u8[i] = POISON_BYTE;
+    u32[r + E_FREE_SEQ] = ++u32[s + S_SEQ];
+    u32[s + S_LIVE]--;
+    u32[s + S_LIVE_BYTES] -= len;
+    if (this.freeStacks !== null) this.freeStacks[e] = stackText();
+    const rawLen = u32[r + E_RAW_LEN];
+    const qmax = u32[this.h + H_QMAX];
+    if (qmax === 0 || rawLen > qmax) {
+      this.setState(e, FREED);
+      this.child.free(u32[r + E_RAW], rawLen);
+      return;
+    }
+    this.setState(e, QUARANTINED);
+    u32[r + E_NEXT] = 0;
+    if (u32[s + S_QTAIL] === 0) u32[s + S_QHEAD] = e + 1;
+    else u32[this.t + (u32[s + S_QTAIL] - 1) * 8 + E_NEXT] = e + 1;
+    u32[s + S_QTAIL] = e + 1;
+    u32[s + S_QBYTES] += rawLen;
+    while (u32[s + S_QBYTES] > qmax) this.releaseOldest(true);
+  }
+
+  /**
+   * Checks every live allocation's canaries and every quarantined block's poison and
+   * canaries, reporting each bug, then the table's own consistency (throws code Corrupt) and
+   * the child's `check()` when it has one. Returns the number of bugs reported.
+   */
+  check(): number {
+    const before = this.u32[this.h + H_REPORTS];
+    const u32 = this.u32;
+    let live = 0;
+    let liveBytes = 0;
+    for (let e = 0; e < this.recordCount; e++) {
+      const r = this.t + e * 8;
+      const state = u32[r + E_INFO] & 255;
+      if (state === LIVE) {
+        live++;
+        liveBytes += u32[r + E_LEN];
+        this.checkCanaries(e, "check");
+      } else if (state === QUARANTINED) {
+        this.checkFreed(e, "check");
+      } else if (state !== EMPTY && state !== FREED) {
+        fail("Corrupt", "debug " + describe(this.region.name) + ": record " + e + " has state " + state);
+      }
+    }
+    if (live !== u32[this.s + S_LIVE] || liveBytes !== u32[this.s + S_LIVE_BYTES]) {
+      fail("Corrupt", "debug " + describe(this.region.name) + ": the table holds " + live + " live allocations of " + liveBytes + " bytes but the counters say " + u32[this.s + S_LIVE] + " of " + u32[this.s + S_LIVE_BYTES]);
+    }
+    let qbytes = 0;
+    let walked = 0;
+    for (let q = u32[this.s + S_QHEAD]; q !== 0; q = u32[this.t + (q - 1) * 8 + E_NEXT]) {
+      if (q > this.recordCount || (u32[this.t + (q - 1) * 8 + E_INFO] & 255) !== QUARANTINED || ++walked > this.recordCount) {
+        fail("Corrupt", "debug " + describe(this.region.name) + ": the quarantine list is broken at record " + (q - 1));
+      }
+      qbytes += u32[this.t + (q - 1) * 8 + E_RAW_LEN];
+    }
+    if (qbytes !== u32[this.s + S_QBYTES]) fail("Corrupt", "debug " + describe(this.region.name) + ": quarantine holds " + qbytes + " bytes but the counter says " + u32[this.s + S_QBYTES]);
+    const c = this.child as Allocator & { check?: () => unknown };
+    if (typeof c.check === "function") c.check();
+    return u32[this.h + H_REPORTS] - before;
+  }
+
+  /**
+   * Ends the allocator's life: checks everything, gives the quarantine back to the child,
+   * reports each leaked allocation (one report per tag) and returns "leak" or "ok". Leaked
+   * blocks stay allocated in the child, as in Zig.
+   */
+  deinit(): "ok" | "leak" {
+    this.check();
+    while (this.u32[this.s + S_QHEAD] !== 0) this.releaseOldest(false);
+    const leaks = this.leaks();
+    for (let i = 0; i < leaks.length; i++) this.deliver(leaks[i]);
+    return leaks.length === 0 ? "ok" : "leak";
+  }
+
+  /** The live allocations grouped by tag (ascending), as Leak reports, without reporting them. */
+  leaks(): DebugReport[] {
+    const u32 = this.u32;
+    const out: DebugReport[] = [];
+    const byTag: { [tag: string]: DebugReport } = {};
+    const tags: number[] = [];
+    for (let e = 0; e < this.recordCount; e++) {
+      const r = this.t + e * 8;
+      if ((u32[r + E_INFO] & 255) !== LIVE) continue;
+      const rec = this.record(e);
+      const key = "t" + rec.tag;
+      let group = Object.prototype.hasOwnProperty.call(byTag, key) ? byTag[key] : undefined;
+      if (group === undefined) {
+        group = { code: "Leak", message: "", allocator: this.region.name, call: this.call("deinit", 0, 0), tag: rec.tag, count: 0, bytes: 0, allocations: [] };
+        byTag[key] = group;
+        tags.push(rec.tag);
+      }
+      group.count = (group.count as number) + 1;
+      group.bytes = (group.bytes as number) + rec.len;
+      (group.allocations as DebugRecord[]).push(rec);
+    }
+    tags.sort(function (x, y) { return x - y; });
+    for (let i = 0; i < tags.length; i++) {
+      const g = byTag["t" + tags[i]];
+      const list = g.allocations as DebugRecord[];
+      list.sort(function (x, y) { return x.seq - y.seq; });
+      let text = "debug " + describe(this.region.name) + ": Leak: tag " + g.tag + ": " + g.count + " allocation" + (g.count === 1 ? "" : "s") + " of " + g.bytes + " bytes never freed:";
+      for (let j = 0; j < list.length; j++) text += "\n  " + recordText(list[j]);
+      g.message = text;
+      out.push(g);
+    }
+    return out;
+  }
+
+  /** True when `ptr` is inside memory the child owns (for FallbackAllocator and friends). */
+  ownsPtr(ptr: number): boolean {
+    return this.childOwns === null ? false : this.childOwns(ptr);
+  }
+
+  stats(): AllocatorStats {
+    const c = this.child.stats();
+    const largest = c.largestFreeBytes - 2 * this.canary;
+    return {
+      capacityBytes: c.capacityBytes,
+      usedBytes: c.usedBytes,
+      peakBytes: this.u32[this.h + H_PEAK],
+      allocationCount: this.u32[this.s + S_LIVE],
+      largestFreeBytes: largest > 0 ? largest : 0,
+    };
+  }
+
+  create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null {
+    return wrapperCreate(this, ctor, count);
+  }
+
+  destroy(view: TypedArray): void {
+    wrapperDestroy(this, view);
+  }
+
+  dupe(bytes: ArrayLike<number>, align?: number): number {
+    return wrapperDupe(this, bytes, align);
+  }
+
+  // ---- internals ----
+
+  private refuse(): number {
+    this.u32[this.h + H_REFUSED]++;
+    return 0;
+  }
+
+  /** An empty record, else the next freed one round robin (its history is dropped); -1 when all are live or quarantined. */
+  private freeRecord(): number {
+    const u32 = this.u32;
+    const n = this.recordCount;
+    let e = u32[this.h + H_CURSOR];
+    if (e >= n) e = 0;
+    for (let i = 0; i < n; i++) {
+      const state = u32[this.t + e * 8 + E_INFO] & 255;
+      if (state === EMPTY || state === FREED) {
+        u32[this.h + H_CURSOR] = e + 1;
+        return e;
+      }
+      if (++e === n) e = 0;
+    }
+    return -1;
+  }
+
+  /**
+   * The live record for (ptr, len), or -1 after reporting why there is none: the pointer was
+   * freed (DoubleFree, or UseAfterFree for resize/remap), never returned (InvalidFree /
+   * InvalidPointer), or returned with another length (WrongLength).
+   */
+  private liveFor(ptr: number, len: number, op: "free" | "resize" | "remap"): number {
+    const u32 = this.u32;
+    let freed = -1;
+    for (let e = 0; e < this.recordCount; e++) {
+      const r = this.t + e * 8;
+      if (u32[r + E_PTR] !== ptr) continue;
+      const state = u32[r + E_INFO] & 255;
+      if (state === LIVE) {
+        if (u32[r + E_LEN] === len) return e;
+        this.report("WrongLength", op + "(" + ptr + ", " + len + ") passes length " + len + " but the allocation is " + u32[r + E_LEN] + " bytes; nothing was " + (op === "free" ? "freed" : "changed"), this.call(op, ptr, len), e, undefined);
+        return -1;
+      }
+      if ((state === QUARANTINED || state === FREED) && (freed < 0 || u32[r + E_FREE_SEQ] > u32[this.t + freed * 8 + E_FREE_SEQ])) freed = e;
+    }
+    if (freed >= 0) {
+      if (op === "free") this.report("DoubleFree", "free(" + ptr + ", " + len + ") of memory already freed", this.call(op, ptr, len), freed, undefined);
+      else this.report("UseAfterFree", op + "(" + ptr + ", " + len + ") of memory already freed", this.call(op, ptr, len), freed, undefined);
+      return -1;
+    }
+    if (op === "free") this.report("InvalidFree", "free(" + describe(ptr) + ", " + len + ") of a pointer this allocator never returned (or whose record was since reused)", this.call(op, ptr, len), -1, undefined);
+    else this.report("InvalidPointer", op + "(" + describe(ptr) + ", " + len + ") of a pointer this allocator never returned", this.call(op, ptr, len), -1, undefined);
+    return -1;
+  }
+
+  private resizeRecord(e: number, newLen: number): boolean {
+    const u32 = this.u32;
+    const r = this.t + e * 8;
+    const ptr = u32[r + E_PTR];
+    const len = u32[r + E_LEN];
+    this.checkCanaries(e, "resize");
+    const limit = u32[this.h + H_LIMIT];
+    if (limit !== 0 && newLen > len && u32[this.s + S_LIVE_BYTES] + newLen - len > limit) return false;
+    const raw = u32[r + E_RAW];
+    const newRawLen = ptr - raw + newLen + this.canary;
+    if (!this.child.resize(raw, u32[r + E_RAW_LEN], newRawLen)) return false;
+    const u8 = this.u8;
+    for (let i = ptr + len; i < ptr + newLen; i++) u8[i] = POISON_BYTE;
+    for (let i = ptr + newLen; i < raw + newRawLen; i++) u8[i] = CANARY_BYTE;
+    u32[r + E_LEN] = newLen;
+    u32[r + E_RAW_LEN] = newRawLen;
+    const live = (u32[this.s + S_LIVE_BYTES] += newLen - len);
+    if (live > u32[this.h + H_PEAK]) u32[this.h + H_PEAK] = live;
+    return true;
+  }
+
+  /** Reports BufferUnderflow / BufferOverflow when a canary byte changed; true when intact. */
+  private checkCanaries(e: number, op: "free" | "resize" | "remap" | "check" | "deinit"): boolean {
+    const u32 = this.u32;
+    const u8 = this.u8;
+    const r = this.t + e * 8;
+    const ptr = u32[r + E_PTR];
+    const len = u32[r + E_LEN];
+    const raw = u32[r + E_RAW];
+    const end = raw + u32[r + E_RAW_LEN];
+    let ok = true;
+    for (let i = ptr - 1; i >= raw; i--) {
+      if (u8[i] !== CANARY_BYTE) {
+        this.report("BufferUnderflow", "byte " + (i - ptr) + " (before the start) of allocation " + ptr + " was overwritten: " + u8[i] + " instead of canary " + CANARY_BYTE, this.call(op, ptr, len), e, i - ptr);
+        ok = false;
+        break;
+      }
+    }
+    for (let i = ptr + len; i < end; i++) {
+      if (u8[i] !== CANARY_BYTE) {
+        this.report("BufferOverflow", "byte " + (i - ptr) + " (past the end) of the " + len + "-byte allocation " + ptr + " was overwritten: " + u8[i] + " instead of canary " + CANARY_BYTE, this.call(op, ptr, len), e, i - ptr);
+        ok = false;
+        break;
+      }
+    }
+    return ok;
+  }
+
+  /** A quarantined block must still be all poison inside and canary around. */
+  private checkFreed(e: number, op: "check" | "free" | "deinit"): void {
+    const u32 = this.u32;
+    const u8 = this.u8;
+    const r = this.t + e * 8;
+    const ptr = u32[r + E_PTR];
+    const len = u32[r + E_LEN];
+    for (let i = ptr; i < ptr + len; i++) {
+      if (u8[i] !== POISON_BYTE) {
+        this.report("UseAfterFree", "byte " + (i - ptr) + " of the freed " + len + "-byte allocation " + ptr + " was written after its free: " + u8[i] + " instead of poison " + POISON_BYTE, this.call(op, ptr, len), e, i - ptr);
+        break;
+      }
+    }
+    this.checkCanaries(e, op);
+  }
+
+  /** Gives the oldest quarantined block back to the child, checking it first when `verify`. */
+  private releaseOldest(verify: boolean): void {
+    const u32 = this.u32;
+    const s = this.s;
+    const e = u32[s + S_QHEAD] - 1;
+    const r = this.t + e * 8;
+    if (verify) this.checkFreed(e, "free");
+    u32[s + S_QHEAD] = u32[r + E_NEXT];
+    if (u32[s + S_QHEAD] === 0) u32[s + S_QTAIL] = 0;
+    u32[r + E_NEXT] = 0;
+    u32[s + S_QBYTES] -= u32[r + E_RAW_LEN];
+    this.setState(e, FREED);
+    this.child.free(u32[r + E_RAW], u32[r + E_RAW_LEN]);
+  }
+
+  private setState(e: number, state: number): void {
+    const i = this.t + e * 8 + E_INFO;
+    this.u32[i] = (this.u32[i] & ~255) | state;
+  }
+
+  private record(e: number): DebugRecord {
+    const u32 = this.u32;
+    const r = this.t + e * 8;
+    const rec: DebugRecord = { ptr: u32[r + E_PTR], len: u32[r + E_LEN], align: 1 << ((u32[r + E_INFO] >> 8) & 255), tag: u32[r + E_INFO] >>> 16, seq: u32[r + E_ALLOC_SEQ] };
+    if (this.allocStacks !== null && this.allocStacks[e]) rec.stack = this.allocStacks[e];
+    return rec;
+  }
+
+  private call(op: DebugCall["op"], ptr: number, len: number): DebugCall {
+    const c: DebugCall = { op: op, ptr: ptr, len: len, seq: this.u32[this.s + S_SEQ] + 1 };
+    if (this.allocStacks !== null) c.stack = stackText();
+    return c;
+  }
+
+  /** Builds the report (the one place this allocator makes garbage) and hands it on. */
+  private report(code: DebugReportCode, what: string, call: DebugCall, e: number, offset: number | undefined): void {
+    let message = "debug " + describe(this.region.name) + ": " + code + ": " + what;
+    const rep: DebugReport = { code: code, message: "", allocator: this.region.name, call: call };
+    if (e >= 0) {
+      const rec = this.record(e);
+      rep.allocation = rec;
+      message += "\n  allocated: " + recordText(rec);
+      const freeSeq = this.u32[this.t + e * 8 + E_FREE_SEQ];
+      if (freeSeq !== 0) {
+        rep.firstFree = { seq: freeSeq };
+        if (this.freeStacks !== null && this.freeStacks[e]) rep.firstFree.stack = this.freeStacks[e];
+        message += "\n  first freed: #" + freeSeq + (rep.firstFree.stack ? "\n" + rep.firstFree.stack : "");
+      }
+    }
+    message += "\n  this call: " + call.op + "(" + call.ptr + ", " + call.len + ") #" + call.seq + (call.stack ? "\n" + call.stack : "");
+    if (offset !== undefined) rep.offset = offset;
+    rep.message = message;
+    this.deliver(rep);
+  }
+
+  private deliver(rep: DebugReport): void {
+    this.u32[this.h + H_REPORTS]++;
+    if (this.onReport === "throw") {
+      const error = new Error("DebugReport: " + rep.message) as Error & { code: string; report: DebugReport };
+      error.code = "DebugReport";
+      error.report = rep;
+      throw error;
+    }
+    this.onReport(rep);
+  }
+}
+
+function checkTag(tag: unknown): number {
+  if (!isWholeNumber(tag, 65535)) fail("InvalidArgument", "tag must be a whole number from 0 to 65535, got " + describe(tag));
+  return tag as number;
+}
+
+function log2(powerOfTwo: number): number {
+  let n = 0;
+  while (powerOfTwo > 1) {
+    powerOfTwo >>= 1;
+    n++;
+  }
+  return n;
+}
+
+function recordText(rec: DebugRecord): string {
+  return "#" + rec.seq + " ptr " + rec.ptr + " len " + rec.len + " align " + rec.align + " tag " + rec.tag + (rec.stack ? "\n" + rec.stack : "");
+}
+
+/** The engine's stack text without its first lines (the Error line and this allocator's frames). */
+function stackText(): string {
+  const stack = new Error().stack;
+  if (typeof stack !== "string") return "";
+  const lines = stack.split("\n");
+  const out: string[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i].indexOf("stackText") >= 0 || lines[i].indexOf("DebugAllocator.") >= 0) continue;
+    out.push(lines[i]);
+  }
+  return out.join("\n");
+}
+
+/** The default `onReport`: prints the report's text. */
+export function printReport(report: DebugReport): void {
+  printLine(report.message);
+}
