@@ -30,7 +30,7 @@ export function checkAllAllocationFailures(backing: Allocator, fn: (allocator: A
   const state = options === undefined ? undefined : options.state;
   const first = new FailingAllocator(backing, { state: state });
   const firstOutcome = runOnce(first, fn, -1);
-  const needed = first.allocIndex;
+  const needed = first.allocIndex();
   const firstLeak = leakText(first);
   first.deinit();
   if (reset !== undefined) reset();
@@ -41,8 +41,8 @@ export function checkAllAllocationFailures(backing: Allocator, fn: (allocator: A
   for (let i = 0; i < needed; i++) {
     const failing = new FailingAllocator(backing, { failIndex: i, state: state });
     const outcome = runOnce(failing, fn, i);
-    const induced = failing.hasInducedFailure;
-    const reached = failing.allocIndex;
+    const induced = failing.hasInducedFailure();
+    const reached = failing.allocIndex();
     const leak = leakText(failing);
     failing.deinit();
     if (reset !== undefined) reset();
@@ -75,6 +75,6 @@ function runOnce(allocator: FailingAllocator, fn: (allocator: Allocator) => unkn
 }
 
 function leakText(f: FailingAllocator): string {
-  if (f.allocatedBytes === f.freedBytes && f.allocations === f.deallocations) return "";
-  return f.allocatedBytes + " bytes allocated in " + f.allocations + " allocations, " + f.freedBytes + " bytes freed in " + f.deallocations + " frees";
+  if (f.allocatedBytes() === f.freedBytes() && f.allocations() === f.deallocations()) return "";
+  return f.allocatedBytes() + " bytes allocated in " + f.allocations() + " allocations, " + f.freedBytes() + " bytes freed in " + f.deallocations() + " frees";
 }

@@ -112,15 +112,15 @@ export class CountingAllocator implements Allocator {
     this.f64[this.d + F_FREED] += len;
   }
 
-  get liveAllocations(): number {
+  liveAllocations(): number {
     return this.u32[this.w + W_LIVE];
   }
 
-  get liveBytes(): number {
+  liveBytes(): number {
     return this.u32[this.w + W_LIVE_BYTES];
   }
 
-  get peakBytes(): number {
+  peakBytes(): number {
     return this.u32[this.w + W_PEAK];
   }
 

@@ -218,29 +218,27 @@ export class DebugAllocator implements Allocator {
     return DEBUG_HEADER_BYTES + records * DEBUG_RECORD_BYTES;
   }
 
-  /** The tag recorded for allocations made without one (0 to 65535); lets code tag what it allocates through other wrappers. */
-  get tag(): number {
-    return this.u32[this.h + H_TAG];
+  /** Sets the tag recorded for allocations made without one (0 to 65535) and returns the previous one: lets code tag what it allocates through other wrappers. */
+  setTag(tag: number): number {
+    const previous = this.u32[this.h + H_TAG];
+    this.u32[this.h + H_TAG] = checkTag(tag);
+    return previous;
   }
 
-  set tag(value: number) {
-    this.u32[this.h + H_TAG] = checkTag(value);
-  }
-
-  get liveCount(): number {
+  liveCount(): number {
     return this.u32[this.s + S_LIVE];
   }
 
-  get liveBytes(): number {
+  liveBytes(): number {
     return this.u32[this.s + S_LIVE_BYTES];
   }
 
-  get quarantinedBytes(): number {
+  quarantinedBytes(): number {
     return this.u32[this.s + S_QBYTES];
   }
 
   /** Bugs reported so far (leaks included). */
-  get reportCount(): number {
+  reportCount(): number {
     return this.u32[this.h + H_REPORTS];
   }
 

@@ -114,36 +114,36 @@ export class FailingAllocator implements Allocator {
   }
 
   /** Allocations that succeeded: after a run without failures, the N of checkAllAllocationFailures. */
-  get allocIndex(): number {
+  allocIndex(): number {
     return this.u32[this.w + W_ALLOC_INDEX];
   }
 
-  get resizeIndex(): number {
+  resizeIndex(): number {
     return this.u32[this.w + W_RESIZE_INDEX];
   }
 
-  get failIndex(): number {
+  failIndex(): number {
     return this.u32[this.w + W_FAIL_INDEX];
   }
 
   /** True once an alloc, resize or remap failed on purpose. */
-  get hasInducedFailure(): boolean {
+  hasInducedFailure(): boolean {
     return this.u32[this.w + W_INDUCED] !== 0;
   }
 
-  get allocatedBytes(): number {
+  allocatedBytes(): number {
     return this.f64[this.d + F_ALLOCATED];
   }
 
-  get freedBytes(): number {
+  freedBytes(): number {
     return this.f64[this.d + F_FREED];
   }
 
-  get allocations(): number {
+  allocations(): number {
     return this.u32[this.w + W_ALLOCATIONS];
   }
 
-  get deallocations(): number {
+  deallocations(): number {
     return this.u32[this.w + W_FREES];
   }
 

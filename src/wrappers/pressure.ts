@@ -128,21 +128,21 @@ export class PressureAllocator implements Allocator {
   }
 
   /** Bytes held by the pointer the last allocOrShrink returned (0 when it returned 0). */
-  get grantedBytes(): number {
+  grantedBytes(): number {
     return this.u32[this.w + W_GRANTED];
   }
 
   /** Times the child ran out and the handlers or the reserve were called on. */
-  get pressureEvents(): number {
+  pressureEvents(): number {
     return this.u32[this.w + W_EVENTS];
   }
 
-  get reserveBytes(): number {
+  reserveBytes(): number {
     return this.u32[this.w + W_RESERVE_LEN];
   }
 
   /** True while the emergency reserve is held (false once released, or when there is none). */
-  get reserveHeld(): boolean {
+  reserveHeld(): boolean {
     return this.u32[this.w + W_RESERVE] !== 0;
   }
 

@@ -32,7 +32,7 @@ export class StaticAllocator implements Allocator {
     this.childOwns = ownershipTest(child);
   }
 
-  get state(): StaticState {
+  state(): StaticState {
     return NAMES[this.s];
   }
 

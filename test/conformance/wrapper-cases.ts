@@ -83,8 +83,8 @@ function debugCases(factory: SubjectFactory): Case[] {
     check(a !== 0 && b !== 0 && c !== 0, "three allocations");
     checkEqual(a % 8, 0, "default alignment");
     checkEqual(b % 4, 0, "alignment 4");
-    checkEqual(d.debug.liveCount, 3, "live count");
-    checkEqual(d.debug.liveBytes, 48, "live bytes");
+    checkEqual(d.debug.liveCount(), 3, "live count");
+    checkEqual(d.debug.liveBytes(), 48, "live bytes");
     d.debug.free(c, 8);
     d.debug.free(b, 24);
     d.debug.free(a, 16);
@@ -129,7 +129,7 @@ function debugCases(factory: SubjectFactory): Case[] {
     const r = checkReport(d.reports, "InvalidFree", "free(a + 8)");
     checkEqual(r.allocation, undefined, "no allocation record");
     checkEqual(r.call.ptr, a + 8, "the call's ptr");
-    checkEqual(d.debug.liveCount, 1, "a is still live");
+    checkEqual(d.debug.liveCount(), 1, "a is still live");
     d.debug.free(a, 24);
     checkEqual(d.debug.deinit(), "ok", "deinit");
   });
@@ -140,7 +140,7 @@ function debugCases(factory: SubjectFactory): Case[] {
     const r = checkReport(d.reports, "WrongLength", "free(a, 16)");
     checkEqual((r.allocation as { len: number }).len, 24, "the allocation's length");
     checkEqual(r.call.len, 16, "the free's length");
-    checkEqual(d.debug.liveCount, 1, "still live");
+    checkEqual(d.debug.liveCount(), 1, "still live");
     check(!d.debug.resize(a, 20, 8), "resize with the wrong length fails");
     checkEqual(codes(d.reports), "WrongLength,WrongLength", "resize reports it too");
     d.debug.free(a, 24);
@@ -199,8 +199,8 @@ function debugCases(factory: SubjectFactory): Case[] {
     const b = d.debug.remap(a, 16, 40);
     check(b !== 0, "remap(a, 16, 40)");
     checkPattern(d.subject.heap, b, 16, 3, "remapped");
-    checkEqual(d.debug.liveCount, 1, "one live allocation");
-    checkEqual(d.debug.liveBytes, 40, "its new length");
+    checkEqual(d.debug.liveCount(), 1, "one live allocation");
+    checkEqual(d.debug.liveBytes(), 40, "its new length");
     d.debug.free(b, 40);
     checkEqual(d.debug.deinit(), "ok", "deinit");
     checkEqual(d.reports.length, 0, "no reports");
@@ -211,7 +211,7 @@ function debugCases(factory: SubjectFactory): Case[] {
       const a = d.debug.alloc(16, 8, 2);
       d.debug.free(a, 16);
       for (let i = 0; i < 16; i++) checkEqual(d.subject.heap.u8[a + i], POISON_BYTE, "poisoned byte " + i);
-      check(d.debug.quarantinedBytes > 0, "the block is in quarantine");
+      check(d.debug.quarantinedBytes() > 0, "the block is in quarantine");
       d.subject.heap.u8[a + 3] = 1;
       checkEqual(d.debug.check(), 1, "check() reports it");
       const r = checkReport(d.reports, "UseAfterFree", "check()");
@@ -272,13 +272,13 @@ function debugCases(factory: SubjectFactory): Case[] {
 
   add("the default tag applies to allocations made through other wrappers", function (d) {
     const counting = new CountingAllocator(d.debug, { state: d.subject.allocator });
-    d.debug.tag = 9;
+    check(d.debug.setTag(9) === 0, "the default tag starts at 0");
     const a = counting.alloc(8);
-    d.debug.tag = 0;
+    checkEqual(d.debug.setTag(0), 9, "setTag returns the previous tag");
     checkEqual(d.debug.deinit(), "leak", "deinit");
     checkEqual(d.reports[0].tag, 9, "the tag");
     checkEqual((d.reports[0].allocations as { ptr: number }[])[0].ptr, a, "the allocation");
-    checkThrows(function () { d.debug.tag = 70000; }, "InvalidArgument", "tag out of range");
+    checkThrows(function () { d.debug.setTag(70000); }, "InvalidArgument", "tag out of range");
   });
 
   add("memoryLimitBytes: alloc returns 0 past the limit", function (d) {
@@ -360,8 +360,8 @@ function otherCases(factory: SubjectFactory): Case[] {
     const a = c.alloc(16);
     const b = c.alloc(24);
     check(a !== 0 && b !== 0, "two allocations");
-    checkEqual(c.liveAllocations, 2, "live allocations");
-    checkEqual(c.liveBytes, 40, "live bytes");
+    checkEqual(c.liveAllocations(), 2, "live allocations");
+    checkEqual(c.liveBytes(), 40, "live bytes");
     c.free(b, 24);
     checkEqual(c.alloc(1000000), 0, "too large");
     const n = c.counts();
@@ -374,7 +374,7 @@ function otherCases(factory: SubjectFactory): Case[] {
     checkEqual(n.totalAllocatedBytes, 40, "total allocated");
     checkEqual(n.totalFreedBytes, 24, "total freed");
     if (c.resize(a, 16, 8)) {
-      checkEqual(c.liveBytes, 8, "after shrinking");
+      checkEqual(c.liveBytes(), 8, "after shrinking");
       checkEqual(c.counts().totalFreedBytes, 32, "a shrink counts as freed");
       c.free(a, 8);
     } else {
@@ -384,7 +384,7 @@ function otherCases(factory: SubjectFactory): Case[] {
     const line = c.printStats(function (l) { printed = l; });
     checkEqual(printed, line, "printStats prints its line");
     check(line.indexOf("peak 40 bytes") >= 0, "the line names the peak: " + line);
-    checkEqual(c.liveAllocations, 0, "nothing live");
+    checkEqual(c.liveAllocations(), 0, "nothing live");
     c.deinit();
   });
 
@@ -392,14 +392,14 @@ function otherCases(factory: SubjectFactory): Case[] {
     const f = new FailingAllocator(s.allocator, { failIndex: 1 });
     const a = f.alloc(16);
     check(a !== 0, "allocation 0 succeeds");
-    check(!f.hasInducedFailure, "no failure yet");
+    check(!f.hasInducedFailure(), "no failure yet");
     checkEqual(f.alloc(16), 0, "allocation 1 fails");
     checkEqual(f.alloc(8), 0, "and so does the next");
-    check(f.hasInducedFailure, "a failure was induced");
-    checkEqual(f.allocIndex, 1, "allocIndex stops at the failing index");
+    check(f.hasInducedFailure(), "a failure was induced");
+    checkEqual(f.allocIndex(), 1, "allocIndex stops at the failing index");
     f.free(a, 16);
-    checkEqual(f.allocatedBytes, 16, "allocated bytes");
-    checkEqual(f.freedBytes, 16, "freed bytes");
+    checkEqual(f.allocatedBytes(), 16, "allocated bytes");
+    checkEqual(f.freedBytes(), 16, "freed bytes");
     f.deinit();
   });
 
@@ -408,7 +408,7 @@ function otherCases(factory: SubjectFactory): Case[] {
     const a = f.alloc(16);
     check(!f.resize(a, 16, 8), "resize fails");
     checkEqual(f.remap(a, 16, 24), 0, "remap fails");
-    check(f.hasInducedFailure, "induced");
+    check(f.hasInducedFailure(), "induced");
     f.free(a, 16);
     f.deinit();
     checkThrows(function () { new FailingAllocator(s.allocator, { failIndex: -1 }); }, "InvalidArgument", "failIndex -1");
@@ -416,13 +416,13 @@ function otherCases(factory: SubjectFactory): Case[] {
 
   add("StaticAllocator: init → static → deinit, each violation throws Static naming the state", function (s) {
     const st = new StaticAllocator(s.allocator);
-    checkEqual(st.state, "init", "starts in init");
+    checkEqual(st.state(), "init", "starts in init");
     const a = st.alloc(16);
     const b = st.alloc(8);
     check(a !== 0 && b !== 0, "allocations in init");
     st.free(b, 8);
     st.lock();
-    checkEqual(st.state, "static", "locked");
+    checkEqual(st.state(), "static", "locked");
     const image = snapshot(s.heap);
     check(checkThrows(function () { st.alloc(8); }, "Static", "alloc in static").indexOf("state static") >= 0, "the message names the state");
     checkThrows(function () { st.free(a, 16); }, "Static", "free in static");
@@ -431,7 +431,7 @@ function otherCases(factory: SubjectFactory): Case[] {
     checkThrows(function () { st.lock(); }, "Static", "lock twice");
     checkUnchanged(s.heap, image, "after the violations");
     st.deinit();
-    checkEqual(st.state, "deinit", "deinit");
+    checkEqual(st.state(), "deinit", "deinit");
     check(checkThrows(function () { st.alloc(8); }, "Static", "alloc in deinit").indexOf("state deinit") >= 0, "names deinit");
     st.free(a, 16);
     checkThrows(function () { st.deinit(); }, "Static", "deinit twice");
@@ -470,7 +470,7 @@ function otherCases(factory: SubjectFactory): Case[] {
       lens.push(len);
     }
     check(ptrs.length > 4 && ptrs.length < 1000, "the child filled up after " + ptrs.length);
-    checkEqual(p.pressureEvents, 1, "filling up was one pressure event");
+    checkEqual(p.pressureEvents(), 1, "filling up was one pressure event");
     let asked = -1;
     p.onPressure(function (need) {
       asked = need;
@@ -481,7 +481,7 @@ function otherCases(factory: SubjectFactory): Case[] {
     const again = p.alloc(len);
     check(again !== 0, "the retry after the handler succeeded");
     checkEqual(asked, len, "the handler was told the size");
-    checkEqual(p.pressureEvents, 2, "events");
+    checkEqual(p.pressureEvents(), 2, "events");
     ptrs.push(again);
     lens.push(len);
     lifoFree(p, ptrs, lens);
@@ -492,7 +492,7 @@ function otherCases(factory: SubjectFactory): Case[] {
     const p = new PressureAllocator(s.allocator);
     const ptr = p.allocOrShrink(100000, 16);
     check(ptr !== 0, "something was granted");
-    const got = p.grantedBytes;
+    const got = p.grantedBytes();
     check(got >= 16 && got < 100000, "granted " + got);
     let n = 100000;
     while (n > got) n = n >>> 1;
@@ -506,7 +506,7 @@ function otherCases(factory: SubjectFactory): Case[] {
     add("PressureAllocator: the emergency reserve is released once, after the handlers", function (s) {
       let released = 0;
       const p = new PressureAllocator(s.allocator, { reserveBytes: 64, onReserveReleased: function () { released++; } });
-      check(p.reserveHeld, "the reserve is held");
+      check(p.reserveHeld(), "the reserve is held");
       const ptrs: number[] = [];
       const lens: number[] = [];
       let handlerCalls = 0;
@@ -518,7 +518,7 @@ function otherCases(factory: SubjectFactory): Case[] {
         lens.push(64);
       }
       checkEqual(released, 1, "the reserve was released once");
-      check(!p.reserveHeld, "and is gone");
+      check(!p.reserveHeld(), "and is gone");
       checkEqual(handlerCalls, 2, "the handler ran before the reserve and again at the final failure");
       lifoFree(p, ptrs, lens);
       check(p.restoreReserve(), "the reserve comes back once memory is free");

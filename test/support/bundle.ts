@@ -1,0 +1,29 @@
+// Bundles an entry the way rollup.config.js builds the on-device bundles (same plugins and
+// options, ES5, __DEBUG__ replaced), in memory, so tests can measure and run debug and release
+// builds of the same code side by side.
+import typescript from "@rollup/plugin-typescript";
+import terser from "@rollup/plugin-terser";
+import replace from "@rollup/plugin-replace";
+import { rollup, type Plugin } from "rollup";
+
+const ES5 = { target: "ES5", module: "ESNext", lib: ["ES2020"], types: [], noEmit: false, declaration: false, noEmitHelpers: false, importHelpers: false, sourceMap: false };
+const terserOptions = { ecma: 5 as const, mangle: { reserved: ["of", "static", "undefined"] }, compress: { passes: 2 }, format: { comments: false } };
+
+export interface BundleOptions {
+  debug: boolean;
+  minify: boolean;
+  /** "cjs" for a module (exports.X = ...), "iife" for a script. */
+  format: "cjs" | "iife";
+}
+
+export async function bundle(input: string, options: BundleOptions): Promise<string> {
+  const plugins: Plugin[] = [
+    replace({ preventAssignment: true, values: { __DEBUG__: String(options.debug) } }) as Plugin,
+    typescript({ tsconfig: "./tsconfig.json", compilerOptions: ES5, include: ["src/**/*.ts", "test/**/*.ts", "firmware/**/*.ts"], noForceEmit: false }) as Plugin,
+  ];
+  if (options.minify) plugins.push(terser(terserOptions) as Plugin);
+  const build = await rollup({ input: input, plugins: plugins, onwarn: function () {} });
+  const out = await build.generate({ format: options.format, esModule: false, strict: false, exports: "named" });
+  await build.close();
+  return out.output[0].code;
+}

@@ -1,0 +1,26 @@
+// A firmware in miniature, as issue 6's boot code is meant to use the build mode: each allocator
+// goes through instrument(), which wraps it in DebugAllocator + CountingAllocator in debug
+// builds and returns it as it is in release builds. Bundled both ways by
+// test/wrappers/build-mode.test.ts and test/support/measure-wrappers.ts.
+import { BootHeap } from "../../src/heap/boot-heap.js";
+import { TlsfAllocator } from "../../src/allocators/tlsf.js";
+import { MemoryPool } from "../../src/allocators/pool.js";
+import { debugAllocatorOf, instrument } from "../../src/wrappers/instrument.js";
+import { BUILD_MODE } from "../../src/build-mode.js";
+
+declare const print: ((line: string) => void) | undefined;
+declare const console: { log(line: string): void };
+const log: (line: string) => void = typeof print === "function" ? print : function (line: string) { console.log(line); };
+
+const heap = new BootHeap(32768);
+const general = instrument(heap, new TlsfAllocator(heap, heap.carve(16384, 8, "general")), "general.dbg");
+const packets = instrument(heap, new MemoryPool(heap, heap.carve(64 * 40, 8, "packets"), 64), "packets.dbg", { quarantineBytes: 0 });
+heap.seal();
+
+const a = general.alloc(100);
+const b = packets.alloc(32);
+packets.free(b, 32);
+general.free(a, 100);
+const dg = debugAllocatorOf(general);
+const dp = debugAllocatorOf(packets);
+log(BUILD_MODE + " " + (dg === null ? "-" : dg.deinit()) + " " + (dp === null ? "-" : dp.deinit()));

@@ -1,0 +1,38 @@
+// Measures what the build mode does to a firmware: bundles test/support/firmware-sample.ts as
+// debug and as release (minified ES5, exactly as rollup.config.js builds on-device bundles),
+// prints both sizes and whether a wrapper-only string survives in each.
+// Run: npx tsx test/support/measure-wrappers.ts
+import { bundle } from "./bundle.js";
+
+/** Strings only the wrappers contain: present in debug bundles, absent from release. */
+export const WRAPPER_ONLY = ["DoubleFree", "BufferOverflow", "CountingAllocator needs"];
+
+export interface Measurement {
+  releaseBytes: number;
+  debugBytes: number;
+  releaseHas: string[];
+  debugHas: string[];
+  release: string;
+  debug: string;
+}
+
+export async function measure(entry: string): Promise<Measurement> {
+  const release = await bundle(entry, { debug: false, minify: true, format: "iife" });
+  const debug = await bundle(entry, { debug: true, minify: true, format: "iife" });
+  return {
+    releaseBytes: release.length,
+    debugBytes: debug.length,
+    releaseHas: WRAPPER_ONLY.filter((s) => release.indexOf(s) >= 0),
+    debugHas: WRAPPER_ONLY.filter((s) => debug.indexOf(s) >= 0),
+    release: release,
+    debug: debug,
+  };
+}
+
+if (process.argv[1] !== undefined && /measure-wrappers\.ts$/.test(process.argv[1])) {
+  measure("test/support/firmware-sample.ts").then((m) => {
+    console.log("firmware-sample release: " + m.releaseBytes + " bytes, wrapper-only strings: " + (m.releaseHas.join(", ") || "none"));
+    console.log("firmware-sample debug:   " + m.debugBytes + " bytes, wrapper-only strings: " + (m.debugHas.join(", ") || "none"));
+    console.log("the wrappers cost " + (m.debugBytes - m.releaseBytes) + " bytes of minified source in debug builds");
+  });
+}
