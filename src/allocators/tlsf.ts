@@ -173,6 +173,8 @@ export class TlsfAllocator implements Allocator {
     this.u32[this.s + S_CONFIG] = layout.slLog2 | (layout.flCount << 8);
     this.u32[this.s + S_FIRST] = layout.first;
     this.u32[this.s + S_PEAK] = 0;
+    this.u32[this.s + S_FL] = 0;
+    for (let i = this.sm; i < this.hd + (layout.flCount << layout.slLog2); i++) this.u32[i] = 0;
     this.reset();
   }
 
@@ -316,11 +318,24 @@ export class TlsfAllocator implements Allocator {
     return this.liveHeader(ptr) !== 0;
   }
 
-  /** Frees everything: one free block over the whole heap (the peak stays). Clears the control block (O(its size)). */
+  /**
+   * Frees everything: one free block over the whole heap (the peak stays). Clears only the
+   * list heads the bitmaps mark non-empty: O(free blocks), not O(control block).
+   */
   reset(): void {
     const u32 = this.u32;
     const s = this.s;
-    for (let i = this.sm; i < this.hd + (this.flCount << this.slLog2); i++) u32[i] = 0;
+    let flBitmap = u32[s + S_FL];
+    while (flBitmap !== 0) {
+      const fl = ffs(flBitmap);
+      let slBitmap = u32[this.sm + fl];
+      while (slBitmap !== 0) {
+        u32[this.hd + (fl << this.slLog2) + ffs(slBitmap)] = 0;
+        slBitmap &= slBitmap - 1;
+      }
+      u32[this.sm + fl] = 0;
+      flBitmap &= flBitmap - 1;
+    }
     u32[s + S_FL] = 0;
     u32[s + S_USED] = 0;
     u32[s + S_COUNT] = 0;
