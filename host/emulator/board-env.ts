@@ -14,7 +14,9 @@ export function boardEnv(board: Board): Record<string, string | number | boolean
     FLASH: 0,
     STORAGE: board.storageBytes,
     SERIAL: "b00748ea-0000-0000-0000-" + board.name.length.toString(16).padStart(12, "0"),
-    CONSOLE: "Telnet",
+    // Not "USB"/"Telnet": for those the espruino tool (0.1.67) switches to fast writes and then
+    // never completes a write shorter than 512 bytes, so `espruino -e EXPR` would hang.
+    CONSOLE: "Serial1",
     MODULES: modules.join(","),
     EXPTR: 0,
     EMULATOR: "bootheap",

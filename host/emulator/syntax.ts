@@ -163,12 +163,14 @@ function storeEdits(source: string, node: AnyNode, depth: number): Edit[] {
 function scopeNames(fn: AnyNode): Set<string> {
   const names = new Set<string>();
   for (const p of (fn.params as AnyNode[]) ?? []) if (p.type === "Identifier") names.add(p.name as string);
+  const opensOwnScope = (n: AnyNode): boolean => FUNCTIONS.has(n.type) || n.type === "ClassDeclaration" || n.type === "ClassExpression";
   const visit = (node: AnyNode, top: boolean): void => {
     if (node.type === "VariableDeclaration" && (node.kind === "var" || top)) {
       for (const d of node.declarations as AnyNode[]) if ((d.id as AnyNode).type === "Identifier") names.add((d.id as AnyNode).name as string);
     }
     if (node.type === "ClassDeclaration" && top && node.id) names.add((node.id as AnyNode).name as string);
-    for (const [, c] of children(node)) if (!FUNCTIONS.has(c.type) && c.type !== "ClassDeclaration" && c.type !== "ClassExpression") visit(c, false);
+    if (opensOwnScope(node)) return;
+    for (const [, c] of children(node)) visit(c, false);
   };
   const body = fn.body as AnyNode;
   if (body.type === "BlockStatement" || body.type === "Program") for (const s of body.body as AnyNode[]) visit(s, true);

@@ -1,0 +1,62 @@
+// `bootheap emulate --board B [--port N] [--flash-dir DIR] [--app NAME | FILE]`: boots a board
+// in the emulator with its flash from DIR, loads the app, and serves the console on this
+// terminal and, with --port, on 127.0.0.1:N (0 picks a free port; the line printed says which).
+import { join, resolve } from "node:path";
+import { loadBoard } from "../boards.js";
+import { BoardHost } from "../emulator/board-host.js";
+import { serveTcpConsole, type TcpConsole } from "../emulator/tcp-console.js";
+import { attachTerminal } from "../emulator/terminal-console.js";
+import { checkKnown, UsageError, type ParsedArgs } from "./args.js";
+import { resolveApp, DEFAULT_APP } from "./app-file.js";
+import { Progress } from "./progress.js";
+
+export const DEFAULT_BOARD = "ESPRUINOWIFI";
+
+/** Where each board's flash file lives: --flash-dir, $BOOTHEAP_FLASH_DIR, or .bootheap/flash. */
+export function flashDir(args: ParsedArgs): string {
+  return resolve(args.options.get("flash-dir") ?? process.env.BOOTHEAP_FLASH_DIR ?? join(".bootheap", "flash"));
+}
+
+export async function emulate(args: ParsedArgs): Promise<number> {
+  checkKnown(args, ["board", "port", "app", "flash-dir", "help"]);
+  const board = loadBoard(args.options.get("board") ?? DEFAULT_BOARD);
+  const portText = args.options.get("port");
+  const port = portText === undefined ? null : Number(portText);
+  if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a TCP port number, got ${portText}`);
+  const app = resolveApp(args, board.name, (s) => process.stderr.write(s + "\n"), DEFAULT_APP);
+  const flashPath = join(flashDir(args), `${board.name}.flash`);
+
+  const progress = new Progress();
+  progress.update(`booting ${board.name} (flash ${flashPath})`);
+  const host = new BoardHost({ board, flashPath });
+  await host.ready;
+  if (app) {
+    progress.update(`loading ${app.label}`);
+    const ok = await host.loadApp(app.code);
+    if (!ok) process.stderr.write(`warning: ${app.label} threw while loading; see the console output\n`);
+  }
+  let tcp: TcpConsole | null = null;
+  if (port !== null) tcp = await serveTcpConsole(host, port);
+  progress.done(`${board.name} running${app ? " " + app.label : ""}`);
+  if (tcp) process.stdout.write(`bootheap: ${board.name} console on tcp://127.0.0.1:${tcp.port}\n`);
+
+  return new Promise<number>((resolveExit) => {
+    let detach = (): void => {};
+    let stopping = false;
+    const stop = async (): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      detach();
+      await tcp?.close();
+      await host.stop();
+      resolveExit(0);
+    };
+    // With only a TCP console asked for and no terminal, stdin is left alone.
+    if (port === null || process.stdin.isTTY) {
+      process.stdout.write(`bootheap: ${board.name} console here; Ctrl-C interrupts, Ctrl-D or Ctrl-C twice quits\n`);
+      detach = attachTerminal(host, () => void stop());
+    }
+    process.once("SIGTERM", () => void stop());
+    process.once("SIGINT", () => void stop());
+  });
+}

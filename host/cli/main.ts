@@ -1,0 +1,34 @@
+// `bootheap` command: dispatches to its subcommands and turns known errors into one clear line.
+import { parseArgs, UsageError } from "./args.js";
+import { emulate } from "./emulate.js";
+import { flash } from "./flash.js";
+import { BoardError } from "../boards.js";
+
+const USAGE = `usage:
+  bootheap emulate --board B [--port N] [--flash-dir DIR] [--app NAME | FILE]
+      boot board B in the emulator; console on this terminal and, with --port, on
+      tcp://127.0.0.1:N (0 = any free port). Flash (Storage, save()) persists in
+      DIR/<B>.flash (default .bootheap/flash, or $BOOTHEAP_FLASH_DIR).
+  bootheap flash --board B --port P [--app NAME | FILE]
+      upload with the espruino tool to P (serial device, Bluetooth address or
+      tcp://host:port) into flash, so it survives a reset.
+  --app NAME uses dist/firmware/<B>/<NAME>.js (built by npm run build).`;
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.options.has("help") || args.command === "help" || args.command === "--help") {
+      process.stdout.write(USAGE + "\n");
+      return 0;
+    }
+    if (args.command === "emulate") return await emulate(args);
+    if (args.command === "flash") return await flash(args);
+    throw new UsageError(`unknown command "${args.command}"`);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof BoardError) {
+      process.stderr.write(`bootheap: ${e.message}\n${e instanceof UsageError ? USAGE + "\n" : ""}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,41 @@
+// The board's thread: an EmulatedBoard fed by messages from the main thread (console bytes)
+// and sending its console output back. Ctrl-C reaches a busy program through the shared flags.
+import { parentPort, workerData } from "node:worker_threads";
+import { EmulatedBoard } from "../board.js";
+import type { Board } from "../../boards.js";
+import type { ToBoard, FromBoard } from "./messages.js";
+
+interface Init {
+  board: Board;
+  flashPath: string | null;
+  flags: Int32Array;
+}
+
+const port = parentPort!;
+const init = workerData.init as Init;
+const send = (m: FromBoard): void => port.postMessage(m);
+
+const board = new EmulatedBoard({
+  board: init.board,
+  flashPath: init.flashPath,
+  flags: init.flags,
+  output: (text) => send({ type: "output", text }),
+});
+
+port.on("message", (m: ToBoard) => {
+  if (m.type === "input") board.input(m.bytes);
+  else if (m.type === "load-app") {
+    const r = board.evaluate(m.code);
+    send({ type: "app-loaded", ok: r.ok });
+  } else if (m.type === "stop") {
+    board.dispose();
+    port.close();
+  }
+});
+
+try {
+  board.powerOn();
+  send({ type: "ready" });
+} catch (e) {
+  send({ type: "fatal", message: (e as Error).message });
+}
