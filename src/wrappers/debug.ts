@@ -295,18 +295,46 @@ export class DebugAllocator implements Allocator {
     return this.resizeRecord(e, newLen);
   }
 
-  /** In place when the child can, else a new allocation (same tag), a copy and a free; 0 when neither works. */
+  /**
+   * The child's own remap on the whole block (canaries included), so the child's rules still
+   * hold: a stack remaps only its top, in place. A remap to an alignment the canary padding
+   * does not keep is done as alloc, copy and free. 0 when the child cannot. Memory a remap
+   * moved away from goes straight back to the child (no quarantine, no poison).
+   */
   remap(ptr: number, len: number, newLen: number, align?: number): number {
     if ((newLen >>> 0) !== newLen || newLen > HEAP_SIZE_MAX) checkLength("newLen", newLen);
     const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
     const e = this.liveFor(ptr, len, "remap");
     if (e < 0) return 0;
-    if ((ptr & (a - 1)) === 0 && this.resizeRecord(e, newLen)) return ptr;
-    const moved = this.alloc(newLen, a, this.u32[this.t + e * 8 + E_INFO] >>> 16);
-    if (moved === 0) return 0;
-    copyBytes(this.heap, moved, ptr, len < newLen ? len : newLen);
-    this.free(ptr, len);
-    return moved;
+    const u32 = this.u32;
+    const r = this.t + e * 8;
+    const raw = u32[r + E_RAW];
+    const front = ptr - raw;
+    if ((front & (a - 1)) !== 0) {
+      const moved = this.alloc(newLen, a, u32[r + E_INFO] >>> 16);
+      if (moved === 0) return 0;
+      copyBytes(this.heap, moved, ptr, len < newLen ? len : newLen);
+      this.free(ptr, len);
+      return moved;
+    }
+    this.checkCanaries(e, "remap");
+    const limit = u32[this.h + H_LIMIT];
+    if (limit !== 0 && newLen > len && u32[this.s + S_LIVE_BYTES] + newLen - len > limit) return 0;
+    const newRawLen = front + newLen + this.canary;
+    const newRaw = this.child.remap(raw, u32[r + E_RAW_LEN], newRawLen, a);
+    if (newRaw === 0) return 0;
+    const newPtr = newRaw + front;
+    const u8 = this.u8;
+    for (let i = newPtr + len; i < newPtr + newLen; i++) u8[i] = POISON_BYTE;
+    for (let i = newPtr + newLen; i < newRaw + newRawLen; i++) u8[i] = CANARY_BYTE;
+    u32[r + E_PTR] = newPtr;
+    u32[r + E_LEN] = newLen;
+    u32[r + E_RAW] = newRaw;
+    u32[r + E_RAW_LEN] = newRawLen;
+    if (newRaw !== raw && ((u32[r + E_INFO] >> 8) & 255) < log2(a)) u32[r + E_INFO] = (u32[r + E_INFO] & ~0xff00) | (log2(a) << 8);
+    const live = (u32[this.s + S_LIVE_BYTES] += newLen - len);
+    if (live > u32[this.h + H_PEAK]) u32[this.h + H_PEAK] = live;
+    return newPtr;
   }
 
   free(ptr: number, len: number): void {
