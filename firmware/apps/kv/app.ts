@@ -1,0 +1,59 @@
+// kv: a Redis-compatible (RESP2) key/value server whose memory is all allocated at boot.
+// The limits (config.ts) decide every buffer; the build checks them against the board.
+//
+// Settings a host can give before the firmware runs (e.g. `bootheap emulate`, or a line typed
+// at the board's console before boot): the global KV_CONFIG (fields over DEFAULT_CONFIG) and the
+// global KV_PORT (default 6379).
+import type { App, Memory, Target } from "../../app.js";
+import type { MemoryPlan } from "../../plan.js";
+import { say, setGlobal } from "../../device.js";
+import { Kv } from "./commands.js";
+import { KvConfig, kvConfigFor, kvLayout, kvPlan } from "./config.js";
+import { KvServer, NetModule } from "./server.js";
+
+declare const KV_CONFIG: { [name: string]: unknown } | undefined;
+declare const KV_PORT: number | undefined;
+declare const require: ((name: string) => unknown) | undefined;
+
+let chosen: KvConfig | null = null;
+
+/** The config for this boot: decided once, so plan() and start() agree. */
+export function kvConfig(target: Target | null): KvConfig {
+  if (chosen === null) {
+    const over = typeof KV_CONFIG !== "undefined" ? KV_CONFIG : undefined;
+    chosen = kvConfigFor(target === null ? 0 : target.heapBudgetBytes, over);
+  }
+  return chosen;
+}
+
+/** The port: the global KV_PORT, else the config's, else 6379. */
+export function kvPort(config: KvConfig): number {
+  if (typeof KV_PORT === "number" && KV_PORT > 0) return KV_PORT;
+  return kvLayout(config).port;
+}
+
+/** Starts kv over a carved heap and a `net` module; returns the server (tests stop it). */
+export function startKv(memory: Memory, restored: boolean, config: KvConfig, net: NetModule, port: number): KvServer {
+  const kv = new Kv(memory, config, restored);
+  const server = new KvServer(kv);
+  server.listen(net, port);
+  return server;
+}
+
+const app: App = {
+  name: "kv",
+  requires: ["net"],
+  plan: function (target: Target): MemoryPlan {
+    return kvPlan(kvConfig(target));
+  },
+  start: function (memory: Memory, restored: boolean) {
+    const config = kvConfig(null);
+    if (typeof require !== "function") throw new Error("kv needs require(\"net\")");
+    const net = require("net") as NetModule;
+    const port = kvPort(config);
+    const server = startKv(memory, restored, config, net, port);
+    setGlobal("KV", server);
+    say("kv: listening on port " + port + " (" + server.kv.store.count + " keys" + (server.kv.restored ? ", restored" : "") + ")");
+  },
+};
+export default app;

@@ -1,0 +1,216 @@
+// Connections: records, receive and send buffers come from pools; bytes that arrive are copied
+// into the receive buffer and parsed in place; replies gather in the send buffer and go out in
+// one write per data event. Takes any `net` with Espruino's API, so the same code runs on a
+// board, in the emulator and (through a small adapter) on Node.
+//
+// Engine allocations the socket API forces, and only those: the strings `data` delivers and the
+// string handed to write(); per connection (at accept) the two handler closures.
+import { C_FLAGS, C_RX, C_RXN, C_SLOT, C_TX, C_TXN, CONN_BYTES } from "./config.js";
+import { FLAG_CLOSING, Kv } from "./commands.js";
+import { A_ERROR, BAD, INCOMPLETE, parseRequest } from "./resp.js";
+import { REPLIES, T_MAXCLIENTS, T_TOOLONG } from "./text.js";
+import type { Allocator } from "../../../src/allocator.js";
+
+export interface KvSocket {
+  on(event: string, handler: (data?: unknown) => void): unknown;
+  write(data: string): unknown;
+  end(): unknown;
+}
+
+export interface KvNetServer {
+  listen(port: number): unknown;
+  close?: () => unknown;
+}
+
+export interface NetModule {
+  createServer(onConnection: (socket: KvSocket) => void): KvNetServer;
+}
+
+/** A received chunk: a String of bytes 0-255 on the device, or a Uint8Array-like. */
+type Chunk = string | { length: number; [index: number]: number };
+
+/** The bytes u8[p..p+n) as a String of chars 0-255, eight per fromCharCode call. */
+export function bytesToString(u8: Uint8Array, p: number, n: number): string {
+  let s = "";
+  let i = 0;
+  const fcc = String.fromCharCode;
+  for (; i + 8 <= n; i += 8) {
+    const q = p + i;
+    s += fcc(u8[q], u8[q + 1], u8[q + 2], u8[q + 3], u8[q + 4], u8[q + 5], u8[q + 6], u8[q + 7]);
+  }
+  for (; i < n; i++) s += fcc(u8[p + i]);
+  return s;
+}
+
+export class KvServer {
+  readonly kv: Kv;
+  readonly conns: Allocator;
+  readonly rx: Allocator;
+  readonly tx: Allocator;
+  readonly rxBytes: number;
+  readonly txBytes: number;
+  /** Socket of each connection, by its record's C_SLOT; null when free. Made once at boot. */
+  readonly sockets: (KvSocket | null)[];
+  readonly u8: Uint8Array;
+  readonly u32: Uint32Array;
+  live: number;
+  server: KvNetServer | null;
+
+  constructor(kv: Kv) {
+    this.kv = kv;
+    const a = kv.memory.allocators;
+    this.conns = a.conns;
+    this.rx = a.rx;
+    this.tx = a.tx;
+    this.rxBytes = kv.layout.rxBytes;
+    this.txBytes = kv.layout.txBytes;
+    this.u8 = kv.u8;
+    this.u32 = kv.u32;
+    this.sockets = [];
+    for (let i = 0; i < kv.config.connectionsMax; i++) this.sockets.push(null);
+    this.live = 0;
+    this.server = null;
+    const self = this;
+    kv.write = function (c: number, p: number, n: number) {
+      const socket = self.sockets[self.u32[(c + C_SLOT) >> 2]];
+      if (socket !== null) socket.write(bytesToString(self.u8, p, n));
+    };
+    kv.clients = function () {
+      return self.live;
+    };
+  }
+
+  /** Listens on `port` with `net`; returns the server. */
+  listen(net: NetModule, port: number): KvNetServer {
+    const self = this;
+    const server = net.createServer(function (socket: KvSocket) {
+      self.accept(socket);
+    });
+    server.listen(port);
+    this.server = server;
+    return server;
+  }
+
+  /** Takes a record and both buffers for a new client, or refuses it. Returns the record or 0. */
+  accept(socket: KvSocket): number {
+    let slot = -1;
+    for (let i = 0; i < this.sockets.length; i++) {
+      if (this.sockets[i] === null) {
+        slot = i;
+        break;
+      }
+    }
+    const c = slot < 0 ? 0 : this.conns.alloc(CONN_BYTES, 4);
+    const rx = c === 0 ? 0 : this.rx.alloc(this.rxBytes, 8);
+    const tx = rx === 0 ? 0 : this.tx.alloc(this.txBytes, 8);
+    if (tx === 0) {
+      if (rx !== 0) this.rx.free(rx, this.rxBytes);
+      if (c !== 0) this.conns.free(c, CONN_BYTES);
+      this.kv.countConnection(false);
+      socket.on("data", function () {});
+      socket.write(REPLIES[T_MAXCLIENTS]);
+      socket.end();
+      return 0;
+    }
+    const u32 = this.u32;
+    u32[(c + C_RX) >> 2] = rx;
+    u32[(c + C_RXN) >> 2] = 0;
+    u32[(c + C_TX) >> 2] = tx;
+    u32[(c + C_TXN) >> 2] = 0;
+    u32[(c + C_SLOT) >> 2] = slot;
+    u32[(c + C_FLAGS) >> 2] = 0;
+    this.sockets[slot] = socket;
+    this.live++;
+    this.kv.countConnection(true);
+    const self = this;
+    socket.on("data", function (data?: unknown) {
+      self.receive(c, socket, data as Chunk);
+    });
+    socket.on("close", function () {
+      self.release(c, socket);
+    });
+    return c;
+  }
+
+  /** Gives a closed connection's record and buffers back (once). */
+  release(c: number, socket: KvSocket): void {
+    const slot = this.u32[(c + C_SLOT) >> 2];
+    if (this.sockets[slot] !== socket) return;
+    this.sockets[slot] = null;
+    this.live--;
+    this.rx.free(this.u32[(c + C_RX) >> 2], this.rxBytes);
+    this.tx.free(this.u32[(c + C_TX) >> 2], this.txBytes);
+    this.conns.free(c, CONN_BYTES);
+  }
+
+  /** Sends what is pending and closes; the record is released on 'close'. */
+  private close(c: number, socket: KvSocket): void {
+    this.kv.flush(c);
+    this.u32[(c + C_FLAGS) >> 2] |= FLAG_CLOSING;
+    socket.end();
+  }
+
+  /** A chunk arrived: copy it into the receive buffer piece by piece and run every complete request. */
+  receive(c: number, socket: KvSocket, data: Chunk): void {
+    const u8 = this.u8;
+    const u32 = this.u32;
+    const kv = this.kv;
+    if (this.sockets[u32[(c + C_SLOT) >> 2]] !== socket || (u32[(c + C_FLAGS) >> 2] & FLAG_CLOSING) !== 0) return;
+    const rx = u32[(c + C_RX) >> 2];
+    const cap = this.rxBytes;
+    const n = data.length;
+    const isString = typeof data === "string";
+    let i = 0;
+    while (i < n) {
+      let have = u32[(c + C_RXN) >> 2];
+      let k = cap - have;
+      if (k > n - i) k = n - i;
+      const q = rx + have;
+      if (isString) {
+        const s = data as string;
+        for (let j = 0; j < k; j++) u8[q + j] = s.charCodeAt(i + j) & 255;
+      } else {
+        const b = data as { [index: number]: number };
+        for (let j = 0; j < k; j++) u8[q + j] = b[i + j] & 255;
+      }
+      i += k;
+      have += k;
+      const end = rx + have;
+      let p = rx;
+      for (;;) {
+        const r = parseRequest(u8, u32, kv.t, kv.argsMax, p, end, cap);
+        if (r === INCOMPLETE) break;
+        if (r === BAD) {
+          kv.replyText(c, u32[kv.t + A_ERROR]);
+          this.close(c, socket);
+          return;
+        }
+        p += r;
+        if (u32[kv.t] > 0) kv.exec(c);
+        if ((u32[(c + C_FLAGS) >> 2] & FLAG_CLOSING) !== 0) {
+          this.close(c, socket);
+          return;
+        }
+      }
+      // Keep the incomplete request's bytes at the front of the buffer.
+      if (p > rx) {
+        const left = end - p;
+        for (let j = 0; j < left; j++) u8[rx + j] = u8[p + j];
+        have = left;
+      }
+      if (have >= cap) {
+        kv.replyText(c, T_TOOLONG);
+        this.close(c, socket);
+        return;
+      }
+      u32[(c + C_RXN) >> 2] = have;
+    }
+    kv.flush(c);
+  }
+
+  /** Closes the listening socket (tests). */
+  stop(): void {
+    if (this.server !== null && typeof this.server.close === "function") this.server.close();
+    this.server = null;
+  }
+}
