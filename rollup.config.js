@@ -9,8 +9,9 @@
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 import replace from "@rollup/plugin-replace";
+import { fileURLToPath } from "node:url";
 
-const ES5 = { target: "ES5", module: "ESNext", lib: ["ES2020"], types: [], noEmit: false, declaration: false, noEmitHelpers: false, importHelpers: false, sourceMap: false };
+const ES5 = { target: "ES5", module: "ESNext", lib: ["ES2020", "DOM"], types: [], noEmit: false, declaration: false, noEmitHelpers: false, importHelpers: false, sourceMap: false };
 // Espruino cannot take these as identifiers (ESPRUINO.md); the mangler must never produce them.
 const terserOptions = { ecma: 5, mangle: { reserved: ["of", "static", "undefined"] }, compress: { passes: 2 }, format: { comments: false } };
 
@@ -37,6 +38,34 @@ export const MODULES = {
   struct: "src/layout/struct.ts",
   "boot-heap": "src/heap/boot-heap.ts",
 };
+
+/**
+ * A firmware app as one ES5 script: the app, the boot code, the makers of the region kinds its
+ * plans use (firmware/makers/<kind>.ts) and nothing else. The board is not
+ * in the bundle: the build prepends `var BOOTHEAP_TARGET = {...};` per board, so one bundle per
+ * app and mode serves every board.
+ */
+export function firmwareConfig(app, debug, kinds) {
+  const entry = "\0bootheap-firmware:" + app;
+  const path = (file) => JSON.stringify(fileURLToPath(new URL(file, import.meta.url)));
+  const source =
+    "import app from " + path("./firmware/apps/" + app + "/app.ts") + ";\n" +
+    "import { bootOnDevice } from " + path("./firmware/boot.ts") + ";\n" +
+    kinds.map((kind) => "import { make as " + kind + " } from " + path("./firmware/makers/" + kind + ".ts") + ";\n").join("") +
+    "bootOnDevice(app, BOOTHEAP_TARGET, { " + kinds.map((kind) => kind + ": " + kind).join(", ") + " });\n";
+  return {
+    input: entry,
+    output: { format: "iife", strict: false },
+    plugins: [
+      {
+        name: "firmware-entry",
+        resolveId: (id) => (id === entry ? entry : null),
+        load: (id) => (id === entry ? source : null),
+      },
+      ...plugins(debug, true, "es5"),
+    ],
+  };
+}
 
 export default [
   { input: "src/index.ts", output: { file: "dist/node/index.js", format: "es" }, plugins: plugins(false, false, "es2020") },

@@ -14,9 +14,20 @@ export interface Memory {
   save(): boolean;
 }
 
+/** What the build and the boot code know of the board a firmware is for. */
+export interface Target {
+  board: string;
+  /** The board's default budget for the boot heap (boards/<BOARD>.json). */
+  heapBudgetBytes: number;
+}
+
 export interface App {
   name: string;
-  plan(): MemoryPlan;
+  /** Board features the app needs (e.g. "net"); the default build makes it only for boards that have them. */
+  requires?: string[];
+  plan(target: Target): MemoryPlan;
+  /** The app's own limits in words (e.g. "connectionsMax 8, keyCount 256"), named when its plan does not fit a board. */
+  describeLimits?(target: Target): string;
   /** Runs once the heap is carved and sealed; `restored` is true when the image came back from Storage. */
   start(memory: Memory, restored: boolean): void;
 }

@@ -17,6 +17,7 @@ export { struct } from "./layout/struct.js";
 export type { Field, FieldType, Struct, StructView } from "./layout/struct.js";
 export { TlsfAllocator, TLSF_BLOCK_HEADER_BYTES, TLSF_BLOCK_MIN_BYTES, TLSF_STEPS_MAX, tlsfLayout } from "./allocators/tlsf.js";
 export type { TlsfLayout, TlsfStats } from "./allocators/tlsf.js";
+export * from "./inspect/index.js";
 export { DEBUG, BUILD_MODE } from "./build-mode.js";
 export { DebugAllocator, DEBUG_HEADER_BYTES, DEBUG_RECORD_BYTES, POISON_BYTE, CANARY_BYTE, printReport } from "./wrappers/debug.js";
 export type { DebugAllocatorOptions, DebugReport, DebugReportCode, DebugRecord, DebugCall } from "./wrappers/debug.js";

@@ -1,0 +1,87 @@
+// Boot: plan -> one flat buffer -> carve every region -> seal -> restore a saved image -> MEM
+// -> the app. After this nothing asks the engine for memory for data again.
+import type { Allocator } from "../src/allocator.js";
+import { BootHeap } from "../src/heap/boot-heap.js";
+import type { App, Memory, Target } from "./app.js";
+import { isFlat, jsVarsUsed, nowSeconds, onInit, say, setGlobal, storage } from "./device.js";
+import { restoreImage, saveImage } from "./image-storage.js";
+import type { Makers } from "./makers/maker.js";
+import { makeMem, Mem } from "./mem.js";
+import { planHeapBytes } from "./plan.js";
+
+export interface BootResult {
+  memory: Memory;
+  mem: Mem;
+  restored: boolean;
+  bootMs: number;
+  /** JsVars the heap, allocators and MEM took, or -1 where the engine does not count them. */
+  jsVarsUsed: number;
+}
+
+/**
+ * Boots `app` now with an allocator maker per region kind of its plan; returns null (having
+ * said why) when the board cannot hold the plan.
+ */
+export function boot(app: App, target: Target, makers: Makers): BootResult | null {
+  const started = nowSeconds();
+  const varsBefore = jsVarsUsed();
+  const plan = app.plan(target);
+  const sizeBytes = planHeapBytes(plan);
+  let heap: BootHeap;
+  try {
+    heap = new BootHeap(sizeBytes, plan.regions.length);
+  } catch (e) {
+    say("bootheap: cannot reserve the " + sizeBytes + "-byte heap for " + app.name + " on " + target.board + ": " + String((e as Error).message));
+    return null;
+  }
+  if (!isFlat(heap.buffer)) {
+    say("bootheap: the board's memory is too fragmented for one flat " + sizeBytes + "-byte buffer; reset() or power-cycle, then boot before anything else allocates");
+    return null;
+  }
+  const raw: { [name: string]: Allocator } = {};
+  for (let i = 0; i < plan.regions.length; i++) {
+    const region = plan.regions[i];
+    const make = makers[region.kind];
+    if (typeof make !== "function") {
+      say("bootheap: this firmware has no " + region.kind + " allocator for region " + region.name + "; rebuild it for this plan");
+      return null;
+    }
+    raw[region.name] = make(heap, region);
+  }
+  heap.seal();
+  const store = storage();
+  const restoreProblem = store === null ? "no Storage" : restoreImage(heap, store);
+  const restored = restoreProblem === "";
+  if (!restored && restoreProblem !== "no saved image" && restoreProblem !== "no Storage") say("bootheap: saved heap image not restored: " + restoreProblem);
+  const memory: Memory = {
+    heap: heap,
+    allocators: raw,
+    raw: raw,
+    save: function () {
+      return store !== null && saveImage(heap, store) === "";
+    },
+  };
+  const mem = makeMem(heap, raw, store);
+  setGlobal("MEM", mem);
+  const result: BootResult = {
+    memory: memory,
+    mem: mem,
+    restored: restored,
+    bootMs: Math.round((nowSeconds() - started) * 1000),
+    jsVarsUsed: varsBefore < 0 ? -1 : jsVarsUsed() - varsBefore,
+  };
+  say("bootheap: " + app.name + " on " + target.board + ": heap " + sizeBytes + " bytes in " + plan.regions.length + " regions, sealed" + (restored ? ", image restored" : "") + ", boot " + result.bootMs + " ms" + (result.jsVarsUsed >= 0 ? ", " + result.jsVarsUsed + " JsVars" : ""));
+  app.start(memory, restored);
+  return result;
+}
+
+/** The firmware entry: boot now, and again at power-on from flash (E.on('init')) unless already booted. */
+export function bootOnDevice(app: App, target: Target, makers: Makers): void {
+  let booted = false;
+  const start = function () {
+    if (booted) return;
+    booted = boot(app, target, makers) !== null;
+  };
+  onInit(start);
+  start();
+}

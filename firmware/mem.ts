@@ -1,0 +1,66 @@
+// MEM, the REPL object: type MEM.stats(), MEM.map(), MEM.check() ... at the board's console.
+// Each prints its text (a returned string would echo with escapes) and returns a value tests use.
+import type { Allocator } from "../src/allocator.js";
+import type { BootHeap } from "../src/heap/boot-heap.js";
+import { dumpImage } from "../src/inspect/image.js";
+import { heapMap, statsTable } from "../src/inspect/heap-map.js";
+import { heapReports, RegionReport } from "../src/inspect/regions.js";
+import type { StorageModule } from "./device.js";
+import { say } from "./device.js";
+import { restoreImage, saveImage } from "./image-storage.js";
+
+export interface Mem {
+  stats(): RegionReport[];
+  map(): string;
+  check(): boolean;
+  leaks(): number;
+  dump(): void;
+  save(): boolean;
+  restore(): boolean;
+}
+
+interface Checkable {
+  check?: () => void;
+}
+
+export function makeMem(heap: BootHeap, allocators: { [name: string]: Allocator }, store: StorageModule | null): Mem {
+  return {
+    stats: function () {
+      const reports = heapReports(heap);
+      say(statsTable(reports));
+      return reports;
+    },
+    map: function () {
+      const text = heapMap(heap);
+      say(text);
+      return text;
+    },
+    /** Runs every allocator's integrity check; throws code Corrupt naming the first bad block. */
+    check: function () {
+      const names = Object.keys(allocators);
+      for (let i = 0; i < names.length; i++) {
+        const a = allocators[names[i]] as Allocator & Checkable;
+        if (typeof a.check === "function") a.check();
+      }
+      say("ok: " + names.length + " regions checked");
+      return true;
+    },
+    leaks: function () {
+      say("leak tracking needs a debug build (npm run build -- --debug)");
+      return -1;
+    },
+    dump: function () {
+      dumpImage(heap, say);
+    },
+    save: function () {
+      const problem = store === null ? "this engine has no Storage" : saveImage(heap, store);
+      say(problem === "" ? "saved " + heap.sizeBytes + " bytes to Storage" : "not saved: " + problem);
+      return problem === "";
+    },
+    restore: function () {
+      const problem = store === null ? "this engine has no Storage" : restoreImage(heap, store);
+      say(problem === "" ? "restored " + heap.sizeBytes + " bytes from Storage" : "not restored: " + problem);
+      return problem === "";
+    },
+  };
+}
