@@ -35,13 +35,16 @@ function resetRaw(a: Allocator | undefined): void {
   if (r !== undefined && typeof r.reset === "function") r.reset();
 }
 
+/** Boot-time only: out of memory here means the plan is wrong, so it throws (code OutOfMemory). */
+function outOfMemory(bytes: number, what: string): never {
+  const e = new Error("OutOfMemory: kv cannot take " + bytes + " bytes for " + what) as Error & { code: string };
+  e.code = "OutOfMemory";
+  throw e;
+}
+
 function take(a: Allocator, bytes: number, what: string): number {
   const p = a.alloc(bytes, 8);
-  if (p === 0) {
-    const e = new Error("OutOfMemory: kv cannot take " + bytes + " bytes for " + what) as Error & { code: string };
-    e.code = "OutOfMemory";
-    throw e;
-  }
+  if (p === 0) outOfMemory(bytes, what);
   return p;
 }
 
@@ -127,7 +130,11 @@ export class Kv {
     const buckets = take(a.buckets, l.bucketCount * 4, "the hash table");
     this.arena = new ArenaAllocator(a.scratch);
     this.cap = l.scratchBytes - 40;
-    if (this.arena.alloc(this.cap, 1) === 0) take(a.scratch, l.scratchBytes, "the reply arena");
+    // One chunk of the whole capacity, kept by every reset("retain_capacity").
+    if (this.arena.alloc(this.cap, 1) === 0) {
+      this.arena.deinit();
+      outOfMemory(this.cap, "the reply arena");
+    }
     this.arena.reset("retain_capacity");
     this.argsMax = l.argsMax;
     this.keySizeMax = config.keySizeMax;
