@@ -29,10 +29,33 @@ export async function measure(entry: string): Promise<Measurement> {
   };
 }
 
+/** Each wrapper as its own on-device module (release, minified), as rollup.config.js's MODULES would build it. */
+export const WRAPPER_MODULES: { [name: string]: string } = {
+  debug: "src/wrappers/debug.ts",
+  counting: "src/wrappers/counting.ts",
+  failing: "src/wrappers/failing.ts",
+  "check-all-failures": "src/wrappers/check-all-failures.ts",
+  static: "src/wrappers/static.ts",
+  fallback: "src/wrappers/fallback.ts",
+  pressure: "src/wrappers/pressure.ts",
+  instrument: "src/wrappers/instrument.ts",
+};
+
+export async function moduleSizes(): Promise<{ [name: string]: number }> {
+  const out: { [name: string]: number } = {};
+  for (const name of Object.keys(WRAPPER_MODULES)) {
+    out[name] = (await bundle(WRAPPER_MODULES[name], { debug: false, minify: true, format: "cjs" })).length;
+  }
+  return out;
+}
+
 if (process.argv[1] !== undefined && /measure-wrappers\.ts$/.test(process.argv[1])) {
   measure("test/support/firmware-sample.ts").then((m) => {
     console.log("firmware-sample release: " + m.releaseBytes + " bytes, wrapper-only strings: " + (m.releaseHas.join(", ") || "none"));
     console.log("firmware-sample debug:   " + m.debugBytes + " bytes, wrapper-only strings: " + (m.debugHas.join(", ") || "none"));
     console.log("the wrappers cost " + (m.debugBytes - m.releaseBytes) + " bytes of minified source in debug builds");
+    return moduleSizes();
+  }).then((sizes) => {
+    for (const name of Object.keys(sizes)) console.log("module " + name + ": " + sizes[name] + " bytes (minified, with what it imports)");
   });
 }
