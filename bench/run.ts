@@ -24,7 +24,7 @@ const withDuktape = !args.includes("--no-duktape");
 const onlyIndex = args.indexOf("--only");
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
 /** Duktape interprets bytecode ~50-100x slower than V8's JIT: it runs the same workloads scaled down. */
-const DUK_SCALE = quick ? 0.002 : 0.1;
+const DUK_SCALE = quick ? 0.01 : 0.1;
 const DUK_CHURN_OPS = quick ? 2000 : 1000000;
 
 function log(line: string): void {

@@ -152,6 +152,8 @@ export class TlsfAllocator implements Allocator {
   private readonly last: number;
   /** Size of the largest block there can be (the whole heap free). */
   private readonly maxBlock: number;
+  /** Blocks below this many bytes have one exact list per 8 bytes (first level 0). */
+  private readonly small: number;
 
   constructor(heap: BootHeap, region: Region) {
     const layout = tlsfLayout(region.offset, region.sizeBytes);
@@ -170,6 +172,7 @@ export class TlsfAllocator implements Allocator {
     this.first = layout.first;
     this.last = layout.last;
     this.maxBlock = layout.last - layout.first;
+    this.small = 8 << layout.slLog2;
     this.u32[this.s + S_CONFIG] = layout.slLog2 | (layout.flCount << 8);
     this.u32[this.s + S_FIRST] = layout.first;
     this.u32[this.s + S_PEAK] = 0;
@@ -213,7 +216,7 @@ export class TlsfAllocator implements Allocator {
     } else {
       u32[(h + size) >> 2] &= ~PREV_FREE;
     }
-    u32[h >> 2] = (size | prevFree | (tag(h, size) << 24)) >>> 0;
+    u32[h >> 2] = size | prevFree | ((((h >>> 3) ^ (size >>> 3) ^ (size >>> 11) ^ CHECK_SALT) & 255) << 24);
     const s = this.s;
     const used = (u32[s + S_USED] += size);
     if (used > u32[s + S_PEAK]) u32[s + S_PEAK] = used;
@@ -244,7 +247,7 @@ export class TlsfAllocator implements Allocator {
         return true;
       }
       this.link(h + n, rest);
-      u32[h >> 2] = (n | (w & PREV_FREE) | (tag(h, n) << 24)) >>> 0;
+      u32[h >> 2] = n | (w & PREV_FREE) | ((((h >>> 3) ^ (n >>> 3) ^ (n >>> 11) ^ CHECK_SALT) & 255) << 24);
       u32[this.s + S_USED] -= size - n;
       return true;
     }
@@ -260,7 +263,7 @@ export class TlsfAllocator implements Allocator {
     } else {
       u32[(h + total) >> 2] &= ~PREV_FREE;
     }
-    u32[h >> 2] = (total | (w & PREV_FREE) | (tag(h, total) << 24)) >>> 0;
+    u32[h >> 2] = total | (w & PREV_FREE) | ((((h >>> 3) ^ (total >>> 3) ^ (total >>> 11) ^ CHECK_SALT) & 255) << 24);
     const s = this.s;
     const used = (u32[s + S_USED] += total - size);
     if (used > u32[s + S_PEAK]) u32[s + S_PEAK] = used;
@@ -453,35 +456,43 @@ export class TlsfAllocator implements Allocator {
    * Step: finds a free block of at least `n` bytes (still on its list) or returns 0. Good fit
    * by bitmaps: the request is rounded up to the next size class so that any block in a
    * non-empty list at or above it fits; if none, the head of the request's own class is
-   * tried, so that the largest block can still be had.
+   * tried, so that the largest block can still be had. (msb, listIndex and ffs are written
+   * out inline in the primitives: a call costs more than the arithmetic on an interpreter.)
    */
   private find(n: number): number {
     const u32 = this.u32;
-    const slLog2 = this.slLog2;
-    let r = n;
-    if (n >= 8 << slLog2) r = n + (1 << (msb(n) - slLog2)) - 1;
-    const index = listIndex(r, slLog2);
-    let fl = index >> slLog2;
+    const sl = this.slLog2;
+    let index: number;
+    let exact = 0;
+    if (n < this.small) {
+      index = n >>> 3;
+    } else {
+      const m = n >= 65536 ? 16 + LOG2[n >>> 16] : n >= 256 ? 8 + LOG2[n >>> 8] : LOG2[n];
+      exact = (n >>> (m - sl)) + ((m - sl - 3) << sl);
+      const r = n + (1 << (m - sl)) - 1;
+      const mr = r >>> (m + 1) !== 0 ? m + 1 : m;
+      index = (r >>> (mr - sl)) + ((mr - sl - 3) << sl);
+    }
+    let fl = index >> sl;
     if (fl < this.flCount) {
-      let slBitmap = u32[this.sm + fl] & (-1 << (index & ((1 << slLog2) - 1)));
+      let slBitmap = u32[this.sm + fl] & (-1 << (index & ((1 << sl) - 1)));
       if (slBitmap === 0) {
         const flBitmap = u32[this.s + S_FL] & (-2 << fl);
         if (flBitmap !== 0) {
-          fl = ffs(flBitmap);
+          fl = LOWBIT[((flBitmap & -flBitmap) >>> 0) % 37];
           slBitmap = u32[this.sm + fl];
         }
       }
-      if (slBitmap !== 0) return u32[this.hd + (fl << slLog2) + ffs(slBitmap)];
+      if (slBitmap !== 0) return u32[this.hd + (fl << sl) + LOWBIT[((slBitmap & -slBitmap) >>> 0) % 37]];
     }
-    if (r === n) return 0;
-    const h = u32[this.hd + listIndex(n, slLog2)];
+    if (exact === 0) return 0;
+    const h = u32[this.hd + exact];
     return h !== 0 && (u32[h >> 2] & SIZE_MASK) >= n ? h : 0;
   }
 
   /** Step: takes the free block at `h` of `size` bytes off its list. */
   private unlink(h: number, size: number): void {
     const u32 = this.u32;
-    const slLog2 = this.slLog2;
     const i = h >> 2;
     const next = u32[i + 1];
     const prev = u32[i + 2];
@@ -490,12 +501,18 @@ export class TlsfAllocator implements Allocator {
       u32[(prev >> 2) + 1] = next;
       return;
     }
-    const index = listIndex(size, slLog2);
+    const sl = this.slLog2;
+    let index: number;
+    if (size < this.small) {
+      index = size >>> 3;
+    } else {
+      const m = size >= 65536 ? 16 + LOG2[size >>> 16] : size >= 256 ? 8 + LOG2[size >>> 8] : LOG2[size];
+      index = (size >>> (m - sl)) + ((m - sl - 3) << sl);
+    }
     u32[this.hd + index] = next;
     if (next !== 0) return;
-    const fl = index >> slLog2;
-    const slBitmap = (u32[this.sm + fl] &= ~(1 << (index & ((1 << slLog2) - 1))));
-    if (slBitmap === 0) u32[this.s + S_FL] &= ~(1 << fl);
+    const fl = index >> sl;
+    if ((u32[this.sm + fl] &= ~(1 << (index & ((1 << sl) - 1)))) === 0) u32[this.s + S_FL] &= ~(1 << fl);
   }
 
   /**
@@ -505,19 +522,26 @@ export class TlsfAllocator implements Allocator {
    */
   private link(h: number, size: number): void {
     const u32 = this.u32;
-    const slLog2 = this.slLog2;
+    const sl = this.slLog2;
+    let index: number;
+    if (size < this.small) {
+      index = size >>> 3;
+    } else {
+      const m = size >= 65536 ? 16 + LOG2[size >>> 16] : size >= 256 ? 8 + LOG2[size >>> 8] : LOG2[size];
+      index = (size >>> (m - sl)) + ((m - sl - 3) << sl);
+    }
     const i = h >> 2;
-    const index = listIndex(size, slLog2);
+    const e = (h + size) >> 2;
     const head = u32[this.hd + index];
-    u32[i] = (size | FREE | (tag(h, size) << 24)) >>> 0;
+    u32[i] = size | FREE | ((((h >>> 3) ^ (size >>> 3) ^ (size >>> 11) ^ CHECK_SALT) & 255) << 24);
     u32[i + 1] = head;
     u32[i + 2] = 0;
-    u32[((h + size) >> 2) - 1] = h;
-    u32[(h + size) >> 2] |= PREV_FREE;
+    u32[e - 1] = h;
+    u32[e] |= PREV_FREE;
     if (head !== 0) u32[(head >> 2) + 2] = h;
     u32[this.hd + index] = h;
-    const fl = index >> slLog2;
-    u32[this.sm + fl] |= 1 << (index & ((1 << slLog2) - 1));
+    const fl = index >> sl;
+    u32[this.sm + fl] |= 1 << (index & ((1 << sl) - 1));
     u32[this.s + S_FL] |= 1 << fl;
   }
 
@@ -532,9 +556,11 @@ export class TlsfAllocator implements Allocator {
     const h = ptr - 4;
     const w = u32[h >> 2];
     const size = w & SIZE_MASK;
-    if ((w & (FREE | 4)) !== 0 || w >>> 24 !== tag(h, size) || size < TLSF_BLOCK_MIN_BYTES || h + size > this.last) return 0;
-    const nw = u32[(h + size) >> 2];
-    if ((nw & (PREV_FREE | 4)) !== 0 || nw >>> 24 !== tag(h + size, nw & SIZE_MASK)) return 0;
+    if ((w & (FREE | 4)) !== 0 || w >>> 24 !== (((h >>> 3) ^ (size >>> 3) ^ (size >>> 11) ^ CHECK_SALT) & 255) || size < TLSF_BLOCK_MIN_BYTES || h + size > this.last) return 0;
+    const n = h + size;
+    const nw = u32[n >> 2];
+    const nsize = nw & SIZE_MASK;
+    if ((nw & (PREV_FREE | 4)) !== 0 || nw >>> 24 !== (((n >>> 3) ^ (nsize >>> 3) ^ (nsize >>> 11) ^ CHECK_SALT) & 255)) return 0;
     return h;
   }
 
