@@ -187,25 +187,32 @@ export class PressureAllocator implements Allocator {
 
   /** The rare path: handlers, then the reserve. For a remap (`oldPtr` nonzero) the retry is a remap. */
   private underPressure(len: number, align: number | undefined, oldPtr: number, oldLen: number): number {
-    const u32 = this.u32;
-    u32[this.w + W_EVENTS]++;
+    this.u32[this.w + W_EVENTS]++;
     this.busy = true;
+    let ptr = 0;
+    // No return inside try (older Espruino builds mishandle it); a throwing handler still clears busy.
     try {
-      for (let i = 0; i < this.handlers.length; i++) {
-        this.handlers[i](len, this);
-        const ptr = oldPtr === 0 ? this.child.alloc(len, align) : this.child.remap(oldPtr, oldLen, len, align);
-        if (ptr !== 0) return ptr;
-      }
-      const reserve = u32[this.w + W_RESERVE];
-      if (reserve !== 0) {
-        u32[this.w + W_RESERVE] = 0;
-        this.child.free(reserve, u32[this.w + W_RESERVE_LEN]);
-        if (this.onReserveReleased !== undefined) this.onReserveReleased(this);
-        return oldPtr === 0 ? this.child.alloc(len, align) : this.child.remap(oldPtr, oldLen, len, align);
-      }
-      return 0;
-    } finally {
+      ptr = this.relieve(len, align, oldPtr, oldLen);
+    } catch (e) {
       this.busy = false;
+      throw e;
     }
+    this.busy = false;
+    return ptr;
+  }
+
+  private relieve(len: number, align: number | undefined, oldPtr: number, oldLen: number): number {
+    const u32 = this.u32;
+    for (let i = 0; i < this.handlers.length; i++) {
+      this.handlers[i](len, this);
+      const ptr = oldPtr === 0 ? this.child.alloc(len, align) : this.child.remap(oldPtr, oldLen, len, align);
+      if (ptr !== 0) return ptr;
+    }
+    const reserve = u32[this.w + W_RESERVE];
+    if (reserve === 0) return 0;
+    u32[this.w + W_RESERVE] = 0;
+    this.child.free(reserve, u32[this.w + W_RESERVE_LEN]);
+    if (this.onReserveReleased !== undefined) this.onReserveReleased(this);
+    return oldPtr === 0 ? this.child.alloc(len, align) : this.child.remap(oldPtr, oldLen, len, align);
   }
 }

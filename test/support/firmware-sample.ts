@@ -9,12 +9,16 @@ import { debugAllocatorOf, instrument } from "../../src/wrappers/instrument.js";
 import { BUILD_MODE } from "../../src/build-mode.js";
 
 declare const print: ((line: string) => void) | undefined;
+/** A test may set this global first to fit a small board (default 32 KB). */
+declare const SAMPLE_HEAP_BYTES: number | undefined;
 declare const console: { log(line: string): void };
 const log: (line: string) => void = typeof print === "function" ? print : function (line: string) { console.log(line); };
 
-const heap = new BootHeap(32768);
-const general = instrument(heap, new TlsfAllocator(heap, heap.carve(16384, 8, "general")), "general.dbg");
-const packets = instrument(heap, new MemoryPool(heap, heap.carve(64 * 40, 8, "packets"), 64), "packets.dbg", { quarantineBytes: 0 });
+const heapBytes = typeof SAMPLE_HEAP_BYTES === "number" ? SAMPLE_HEAP_BYTES : 32768;
+const heap = new BootHeap(heapBytes);
+// What the header, the pool and (in debug builds) two 16-record debug tables take, with slack.
+const general = instrument(heap, new TlsfAllocator(heap, heap.carve(heapBytes - 4608, 8, "general")), "general.dbg", { records: 16 });
+const packets = instrument(heap, new MemoryPool(heap, heap.carve(64 * 24, 8, "packets"), 64), "packets.dbg", { records: 16, quarantineBytes: 0 });
 heap.seal();
 
 const a = general.alloc(100);

@@ -78,7 +78,7 @@ const HOT: Array<[string, object, string[]]> = [
   ["FailingAllocator", FailingAllocator.prototype, ["alloc", "free", "resize", "remap", "changed"]],
   ["StaticAllocator", StaticAllocator.prototype, ["alloc", "free", "resize", "remap"]],
   ["FallbackAllocator", FallbackAllocator.prototype, ["alloc", "free", "resize", "remap", "owner", "ownsPtr"]],
-  ["PressureAllocator", PressureAllocator.prototype, ["alloc", "free", "resize", "remap", "allocOrShrink", "underPressure"]],
+  ["PressureAllocator", PressureAllocator.prototype, ["alloc", "free", "resize", "remap", "allocOrShrink", "underPressure", "relieve"]],
   // DebugAllocator: allowed to allocate a report when it reports a bug, and stack text with captureStack.
   ["DebugAllocator", DebugAllocator.prototype, ["alloc", "free", "resize", "remap", "liveFor", "resizeRecord", "checkCanaries", "checkFreed", "releaseOldest", "freeRecord", "setState", "refuse"]],
 ];

@@ -1,0 +1,53 @@
+// The wrappers on the emulated Espruino board (host/emulator): the wrapper cases in both build
+// modes, and the sample firmware's debug and release bundles, with the JsVars each one costs.
+import { beforeAll, describe, expect, test } from "vitest";
+import { bundle } from "../support/bundle.js";
+import { measure, Measurement } from "../support/measure-wrappers.js";
+import { bootBoard } from "../emulator/helpers.js";
+
+function run(source: string, boardName: string, chargeCodeText: boolean, prelude?: string): { out: string; usedBlocks: number; ok: boolean } {
+  const t = bootBoard(boardName, { chargeCodeText });
+  if (prelude !== undefined) t.board.evaluate(prelude);
+  const before = t.output().length;
+  const r = t.board.evaluate(source);
+  const used = t.board.memory.heap.usedBlocks;
+  return { out: t.output().slice(before), usedBlocks: used, ok: r.ok };
+}
+
+describe("wrapper cases on the emulated board", () => {
+  for (const debug of [true, false]) {
+    const mode = debug ? "debug" : "release";
+    test(mode + ": every case passes", async () => {
+      const source = await bundle("test/support/wrapper-selftest.ts", { debug, minify: false, format: "iife" });
+      const r = run(source, "ESPRUINOWIFI", false);
+      const lines = r.out.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && l !== ">");
+      expect(lines.filter((l) => l.startsWith("FAIL") || l.startsWith("Uncaught"))).toEqual([]);
+      const last = lines.find((l) => /^\d+ passed, \d+ failed$/.test(l));
+      expect(last, r.out.slice(-500)).toBeDefined();
+      expect(last).toMatch(/ 0 failed$/);
+      expect(lines).toContain(mode);
+    }, 120_000);
+  }
+});
+
+describe("the sample firmware on a board, debug and release", () => {
+  let m: Measurement;
+  beforeAll(async () => {
+    m = await measure("test/support/firmware-sample.ts");
+  }, 120_000);
+
+  // A 32 KB heap on the WiFi (8190 JsVars), 6 KB on the Puck.js (2630 JsVars).
+  for (const [boardName, prelude] of [["ESPRUINOWIFI", undefined], ["PUCKJS", "var SAMPLE_HEAP_BYTES = 6144;"]] as Array<[string, string | undefined]>) {
+    test(boardName + ": both builds run; the debug build costs more JsVars", () => {
+      const release = run(m.release, boardName, true, prelude);
+      expect(release.out).toContain("release - -");
+      const debug = run(m.debug, boardName, true, prelude);
+      if (debug.ok) expect(debug.out).toContain("debug ok ok");
+      console.log(boardName + ": release firmware " + release.usedBlocks + " JsVars in use, debug " + (debug.ok ? debug.usedBlocks + " JsVars in use" : "does not fit: " + debug.out.trim().split("\n").slice(-2).join(" ")));
+      if (boardName === "ESPRUINOWIFI") {
+        expect(debug.ok).toBe(true);
+        expect(debug.usedBlocks).toBeGreaterThan(release.usedBlocks);
+      }
+    }, 60_000);
+  }
+});
