@@ -513,6 +513,9 @@ export class DebugAllocator implements Allocator {
    * InvalidPointer), or returned with another length (WrongLength).
    */
   private liveFor(ptr: number, len: number, op: "free" | "resize" | "remap"): number {
+    if ((ptr >>> 0) !== ptr || ptr >= this.heap.sizeBytes) {
+      fail("InvalidArgument", op + ": ptr must be a whole-number byte offset inside the " + this.heap.sizeBytes + "-byte heap, got " + describe(ptr));
+    }
     const u32 = this.u32;
     let freed = -1;
     for (let e = 0; e < this.recordCount; e++) {

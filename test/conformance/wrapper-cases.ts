@@ -313,6 +313,9 @@ function debugCases(factory: SubjectFactory): Case[] {
     checkThrows(function () { d.debug.alloc(8, 8, -1); }, "InvalidArgument", "tag -1");
     checkThrows(function () { d.debug.free(a, 1.5); }, "InvalidArgument", "free(a, 1.5)");
     checkThrows(function () { d.debug.resize(a, 8, -1); }, "InvalidArgument", "resize to -1");
+    checkThrows(function () { d.debug.free(NaN, 8); }, "InvalidArgument", "free(NaN)");
+    checkThrows(function () { d.debug.free(a + 0.5, 8); }, "InvalidArgument", "a fractional pointer");
+    checkThrows(function () { d.debug.remap(-8, 8, 16); }, "InvalidArgument", "a negative pointer");
     checkUnchanged(d.subject.heap, image, "after bad arguments");
     d.debug.free(a, 8);
   });
@@ -525,6 +528,41 @@ function otherCases(factory: SubjectFactory): Case[] {
       p.deinit();
     });
   }
+
+  add("checkAllAllocationFailures: a failure path that leaks is reported as Leak", function (s) {
+    const message = checkThrows(function () {
+      checkAllAllocationFailures(s.allocator, function (a) {
+        const p = a.alloc(8);
+        if (p === 0) return false;
+        const q = a.alloc(8);
+        if (q === 0) return false; // p leaks here
+        a.free(q, 8);
+        a.free(p, 8);
+        return true;
+      });
+    }, "Leak", "leak on the failure path");
+    check(message.indexOf("allocation 1 of 2") >= 0, "names the failing allocation: " + message);
+    s.reset();
+  });
+
+  add("PressureAllocator: a handler that throws leaves pressure handling working", function (s) {
+    const p = new PressureAllocator(s.allocator);
+    let calls = 0;
+    p.onPressure(function () {
+      calls++;
+      if (calls === 1) throw new Error("handler failed");
+    });
+    let thrown = "";
+    try {
+      p.alloc(1000000);
+    } catch (e) {
+      thrown = (e as Error).message;
+    }
+    checkEqual(thrown, "handler failed", "the handler's error comes through");
+    checkEqual(p.alloc(1000000), 0, "the next failure runs the handlers again");
+    checkEqual(calls, 2, "handler calls");
+    p.deinit();
+  });
 
   add("checkAllAllocationFailures: struct create/createArray clean up on every failure path", function (s) {
     const Point = struct({ x: "f32", y: "f32", id: "u32" });

@@ -48,6 +48,29 @@ describe("instrument(): wrappers in debug bundles, none in release bundles", () 
   });
 });
 
+describe("the on-device module (src/index.ts) with the wrappers exported", () => {
+  for (const debug of [false, true]) {
+    testWithTool((debug ? "debug" : "release") + ": passes the build gates and loads on Duktape with every wrapper", "duk", "apt-get install -y duktape", async (duk) => {
+      const source = await bundle("src/index.ts", { debug, minify: true, format: "cjs" });
+      expect(checkBundle(source)).toEqual([]);
+      const program = [
+        "var exports = {};",
+        source,
+        "var heap = new exports.BootHeap(16384);",
+        "var tlsf = new exports.TlsfAllocator(heap, heap.carve(8192, 8, 'gp'));",
+        "var got = [];",
+        "var d = new exports.DebugAllocator(tlsf, { region: heap.carve(exports.DebugAllocator.regionBytes(8), 8, 'gp.debug'), onReport: function (r) { got.push(r.code); } });",
+        "var c = new exports.CountingAllocator(d, { state: tlsf });",
+        "var p = c.alloc(10); heap.u8[p + 10] = 1; c.free(p, 10); d.free(p, 10);",
+        "var s = new exports.StaticAllocator(tlsf); s.lock(); var code = ''; try { s.alloc(1); } catch (e) { code = e.code; }",
+        "print(got.join(',') + ' ' + code + ' ' + exports.BUILD_MODE + ' ' + c.peakBytes());",
+      ].join("\n");
+      expect(runDuk(duk, program, "index-" + (debug ? "debug" : "release"))).toBe("BufferOverflow,DoubleFree Static " + (debug ? "debug" : "release") + " 10");
+      console.log("src/index.ts as the on-device module, " + (debug ? "debug" : "release") + ": " + source.length + " bytes");
+    }, 120_000);
+  }
+});
+
 describe("the wrapper cases on Duktape, in both build modes", () => {
   for (const debug of [true, false]) {
     const mode = debug ? "debug" : "release";
