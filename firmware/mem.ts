@@ -10,6 +10,8 @@ import { say } from "./device.js";
 import { restoreImage, saveImage } from "./image-storage.js";
 
 export interface Mem {
+  /** The heap itself, for a closer look at the REPL (MEM.heap.regions()). */
+  heap: BootHeap;
   stats(): RegionReport[];
   map(): string;
   check(): boolean;
@@ -25,6 +27,7 @@ interface Checkable {
 
 export function makeMem(heap: BootHeap, allocators: { [name: string]: Allocator }, store: StorageModule | null): Mem {
   return {
+    heap: heap,
     stats: function () {
       const reports = heapReports(heap);
       say(statsTable(reports));

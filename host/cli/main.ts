@@ -2,6 +2,7 @@
 import { parseArgs, UsageError } from "./args.js";
 import { emulate } from "./emulate.js";
 import { flash } from "./flash.js";
+import { inspect } from "./inspect.js";
 import { BoardError } from "../boards.js";
 
 const USAGE = `usage:
@@ -12,6 +13,9 @@ const USAGE = `usage:
   bootheap flash --board B --port P [--app NAME | FILE]
       upload with the espruino tool to P (serial device, Bluetooth address or
       tcp://host:port) into flash, so it survives a reset.
+  bootheap inspect --port P [--board B] [--svg FILE]
+      read the heap image (MEM.dump()) from a board or emulator at P through the
+      espruino tool; print the stats table and a coloured heap map; --svg writes a picture.
   --app NAME uses dist/firmware/<B>/<NAME>.js (built by npm run build).`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -23,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (args.command === "emulate") return await emulate(args);
     if (args.command === "flash") return await flash(args);
+    if (args.command === "inspect") return await inspect(args);
     throw new UsageError(`unknown command "${args.command}"`);
   } catch (e) {
     if (e instanceof UsageError || e instanceof BoardError) {

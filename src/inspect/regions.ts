@@ -37,11 +37,12 @@ function stateWord(heap: BootHeap, region: RegionInfo, word: number): number {
   return heap.u32[((HEADER_FIXED_BYTES + region.index * REGION_ENTRY_BYTES + R_STATE) >> 2) + word];
 }
 
-function report(region: RegionInfo, capacity: number, used: number, peak: number, count: number, largest: number, free: number): RegionReport {
+/** `usable` is the largest piece of free memory: the largest free block, or all of a pool's free slots (any slot serves any request). */
+function report(region: RegionInfo, capacity: number, used: number, peak: number, count: number, largest: number, free: number, usable: number): RegionReport {
   return {
     name: region.name, kind: region.kind, offset: region.offset, sizeBytes: region.sizeBytes,
     capacityBytes: capacity, usedBytes: used, peakBytes: peak, allocationCount: count,
-    largestFreeBytes: largest, freeBytes: free, fragmentation: free === 0 ? 0 : 1 - largest / free,
+    largestFreeBytes: largest, freeBytes: free, fragmentation: free === 0 ? 0 : 1 - usable / free,
   };
 }
 
@@ -53,7 +54,7 @@ export function regionReport(heap: BootHeap, region: RegionInfo, sink?: SpanSink
     case "fixed": {
       const end = stateWord(heap, region, 0);
       emit(start, end - start, SPAN_USED, 1);
-      return report(region, limit - start, end - start, stateWord(heap, region, 1) - start, stateWord(heap, region, 2), limit - end, limit - end);
+      return report(region, limit - start, end - start, stateWord(heap, region, 1) - start, stateWord(heap, region, 2), limit - end, limit - end, limit - end);
     }
     case "stack": {
       const cursor = stateWord(heap, region, 0);
@@ -62,7 +63,7 @@ export function regionReport(heap: BootHeap, region: RegionInfo, sink?: SpanSink
       emit(start, cursor - start, SPAN_USED, 1);
       emit(frames, stackLimit - frames, SPAN_METADATA, 1);
       const free = frames - cursor;
-      return report(region, stackLimit - start, stackLimit - start - free, stateWord(heap, region, 2), stateWord(heap, region, 3), free > 8 ? free - 8 : 0, free);
+      return report(region, stackLimit - start, stackLimit - start - free, stateWord(heap, region, 2), stateWord(heap, region, 3), free > 8 ? free - 8 : 0, free, free);
     }
     case "pool": {
       const freeHead = stateWord(heap, region, 0);
@@ -76,7 +77,7 @@ export function regionReport(heap: BootHeap, region: RegionInfo, sink?: SpanSink
       let walked = 0;
       for (let slot = freeHead; slot !== 0 && walked < slotCount; slot = heap.u32[slot >> 2], walked++) emit(slot, stride, SPAN_USED, -1);
       const free = (slotCount - live) * stride;
-      return report(region, slotCount * stride, live * stride, stateWord(heap, region, 3) * stride, live, live < slotCount ? stride : 0, free);
+      return report(region, slotCount * stride, live * stride, stateWord(heap, region, 3) * stride, live, live < slotCount ? stride : 0, free, free);
     }
     case "tlsf": {
       const first = stateWord(heap, region, 5);
@@ -100,13 +101,13 @@ export function regionReport(heap: BootHeap, region: RegionInfo, sink?: SpanSink
         h += size;
       }
       emit(last, 4, SPAN_METADATA, 1);
-      return report(region, last - first, stateWord(heap, region, 1), stateWord(heap, region, 2), stateWord(heap, region, 3), largest > 4 ? largest - 4 : 0, free);
+      return report(region, last - first, stateWord(heap, region, 1), stateWord(heap, region, 2), stateWord(heap, region, 3), largest > 4 ? largest - 4 : 0, free, largest);
     }
     case "debug":
       emit(start, region.sizeBytes, SPAN_METADATA, 1);
-      return report(region, region.sizeBytes, region.sizeBytes, region.sizeBytes, 0, 0, 0);
+      return report(region, region.sizeBytes, region.sizeBytes, region.sizeBytes, 0, 0, 0, 0);
     default:
-      return report(region, region.sizeBytes, 0, 0, 0, region.sizeBytes, region.sizeBytes);
+      return report(region, region.sizeBytes, 0, 0, 0, region.sizeBytes, region.sizeBytes, region.sizeBytes);
   }
 }
 

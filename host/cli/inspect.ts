@@ -1,0 +1,48 @@
+// `bootheap inspect --port P [--board B] [--svg FILE]`: asks a board or an emulator, through the
+// real espruino tool, for MEM.dump(); checks the image; prints the stats table and a coloured
+// heap map; with --svg writes a picture of the heap.
+import { writeFileSync } from "node:fs";
+import { loadBoard } from "../boards.js";
+import { checkKnown, UsageError, type ParsedArgs } from "./args.js";
+import { makeOfflineDir, offlineArgs, runEspruinoTool } from "./espruino-tool.js";
+import { Progress } from "./progress.js";
+import { heapFromImage, parseDump } from "../inspect/image.js";
+import { colourMap, heapSvg, statsText } from "../inspect/render.js";
+
+export async function inspect(args: ParsedArgs): Promise<number> {
+  checkKnown(args, ["board", "port", "svg", "help"]);
+  const port = args.options.get("port");
+  if (!port) throw new UsageError("inspect needs --port P (a serial device, a Bluetooth address, or tcp://host:port)");
+  const boardName = args.options.get("board");
+  const board = boardName ? loadBoard(boardName) : null;
+  const offline = makeOfflineDir();
+  const progress = new Progress();
+  progress.update(`reading the heap image from ${port}`);
+  try {
+    let lines = 0;
+    const run = runEspruinoTool(["-p", port, ...offlineArgs(offline.dir), "-e", "MEM.dump()"], () => {
+      lines++;
+      if (lines % 50 === 0) progress.update(`reading the heap image from ${port}: ${lines} lines`);
+    });
+    const result = await run.done;
+    let heap;
+    try {
+      heap = heapFromImage(parseDump(result.stdout));
+    } catch (e) {
+      progress.done(`inspect failed: ${(e as Error).message}`);
+      if (/MEM is not defined|not defined/.test(result.stdout)) process.stderr.write("the board has no MEM object: is a bootheap firmware running on it?\n");
+      if (result.code !== 0) process.stderr.write(result.stderr);
+      return 1;
+    }
+    progress.done(`read ${heap.sizeBytes} bytes from ${port}${board ? " (" + board.name + ")" : ""}`);
+    process.stdout.write(statsText(heap) + "\n\n" + colourMap(heap) + "\n");
+    const svg = args.options.get("svg");
+    if (svg) {
+      writeFileSync(svg, heapSvg(heap, "bootheap heap map" + (board ? " — " + board.name : "") + " (" + port + ")"));
+      process.stdout.write(`wrote ${svg}\n`);
+    }
+    return 0;
+  } finally {
+    offline.remove();
+  }
+}
