@@ -129,7 +129,7 @@ export interface DebugReport {
 export interface DebugAllocatorOptions {
   /** The region holding the header and the records (DebugAllocator.regionBytes(records)). */
   region: Region;
-  /** Freed blocks up to this many bytes in total are held back (poisoned) before the child gets them. Default 1024; 0 for a child that frees strictly LIFO (StackAllocator). */
+  /** Freed blocks up to this many bytes in total are held back (poisoned) before the child gets them. Default 1024, and 0 (required) over a child that frees strictly LIFO (a StackAllocator, directly or under other wrappers). */
   quarantineBytes?: number;
   /** Guard bytes before and after each allocation, 0 to 255. Default 8. */
   canaryBytes?: number;
@@ -176,8 +176,10 @@ export class DebugAllocator implements Allocator {
     }
     const canary = options.canaryBytes === undefined ? 8 : options.canaryBytes;
     if (!isWholeNumber(canary, 255)) fail("InvalidArgument", "options.canaryBytes must be a whole number from 0 to 255, got " + describe(canary));
-    const qmax = options.quarantineBytes === undefined ? 1024 : options.quarantineBytes;
+    const lifo = freesOnlyTop(child);
+    const qmax = options.quarantineBytes === undefined ? (lifo ? 0 : 1024) : options.quarantineBytes;
     if (!isWholeNumber(qmax, HEAP_SIZE_MAX)) fail("InvalidArgument", "options.quarantineBytes must be a whole number of bytes, got " + describe(qmax));
+    if (lifo && qmax !== 0) fail("InvalidArgument", "the child frees only its top allocation (a StackAllocator), so frees cannot be held in quarantine: options.quarantineBytes must be 0, got " + qmax);
     const limit = options.memoryLimitBytes === undefined ? 0 : options.memoryLimitBytes;
     if (!isWholeNumber(limit, HEAP_SIZE_MAX)) fail("InvalidArgument", "options.memoryLimitBytes must be a whole number of bytes, got " + describe(limit));
     const onReport = options.onReport === undefined ? printReport : options.onReport;
@@ -668,6 +670,16 @@ export class DebugAllocator implements Allocator {
     }
     this.onReport(rep);
   }
+}
+
+/** True when `child`, or an allocator it wraps, frees strictly LIFO (a StackAllocator: it has `top()`). */
+function freesOnlyTop(child: Allocator): boolean {
+  let a = child as Allocator & { top?: unknown; child?: Allocator };
+  for (let depth = 0; depth < 16 && a !== null && typeof a === "object"; depth++) {
+    if (typeof a.top === "function") return true;
+    a = a.child as Allocator & { top?: unknown; child?: Allocator };
+  }
+  return false;
 }
 
 function checkTag(tag: unknown): number {

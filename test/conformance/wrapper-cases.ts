@@ -31,7 +31,6 @@ function debugged(subject: Subject, records: number, extra?: { quarantineBytes?:
   const reports: DebugReport[] = [];
   const options: DebugAllocatorOptions = {
     region: subject.heap.carve(DebugAllocator.regionBytes(records), 8, "debug"),
-    quarantineBytes: subject.traits.frees === "lifo" ? 0 : 1024,
     onReport: function (r: DebugReport) { reports.push(r); },
   };
   if (extra !== undefined) {
@@ -304,6 +303,25 @@ function debugCases(factory: SubjectFactory): Case[] {
     check(c !== 0, "freed records are reused");
     d.debug.free(c, 8);
   }, 2, { quarantineBytes: 0 });
+
+  if (!anyOrder) {
+    cases.push({
+      name: prefix + "over a LIFO child the quarantine defaults to 0, and asking for one is refused",
+      run: function () {
+        const s = factory.make();
+        const d = new DebugAllocator(s.allocator, { region: s.heap.carve(DebugAllocator.regionBytes(4), 8, "debug"), onReport: function () {} });
+        const a = d.alloc(8);
+        const b = d.alloc(8);
+        d.free(b, 8);
+        checkEqual(d.quarantinedBytes(), 0, "nothing held");
+        d.free(a, 8);
+        checkEqual(d.deinit(), "ok", "deinit");
+        const s2 = factory.make();
+        const wrapped = new CountingAllocator(s2.allocator);
+        checkThrows(function () { new DebugAllocator(wrapped, { region: s2.heap.carve(DebugAllocator.regionBytes(4), 8, "debug"), quarantineBytes: 64 }); }, "InvalidArgument", "quarantine over a stack under a wrapper");
+      },
+    });
+  }
 
   add("bad arguments throw InvalidArgument and change nothing", function (d) {
     const a = d.debug.alloc(8);
