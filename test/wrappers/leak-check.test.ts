@@ -58,3 +58,37 @@ describe("useLeakCheck: an afterEach hook over tracked allocators", () => {
     debug.alloc(24);
   });
 });
+
+describe("components under the leak check (CI fails if one leaks)", () => {
+  const track = useLeakCheck();
+
+  test("ArenaAllocator over a DebugAllocator gives every chunk back on deinit", async () => {
+    const { ArenaAllocator } = await import("../../src/allocators/arena.js");
+    const debug = track(makeDebug().debug);
+    const arena = new ArenaAllocator(debug);
+    for (let i = 0; i < 20; i++) expect(arena.alloc(50 + i)).not.toBe(0);
+    arena.reset("retain_capacity");
+    for (let i = 0; i < 5; i++) expect(arena.alloc(30)).not.toBe(0);
+    arena.reset("free_all");
+    arena.deinit();
+  });
+
+  test("struct create/createArray/destroy over a DebugAllocator", async () => {
+    const { struct } = await import("../../src/layout/struct.js");
+    const debug = track(makeDebug().debug);
+    const P = struct({ x: "f64", id: "u16" });
+    const one = P.create(debug);
+    const many = P.createArray(debug, 10);
+    P.destroyArray(debug, many, 10);
+    P.destroy(debug, one);
+  });
+
+  test("typed helpers create/destroy/dupe through the wrapper", () => {
+    const debug = track(makeDebug().debug);
+    const view = debug.create(Float32Array, 8)!;
+    view[7] = 1.5;
+    const copy = debug.dupe(new Uint8Array([1, 2, 3]));
+    debug.free(copy, 3);
+    debug.destroy(view);
+  });
+});
