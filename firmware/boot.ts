@@ -2,12 +2,14 @@
 // -> the app. After this nothing asks the engine for memory for data again.
 import type { Allocator } from "../src/allocator.js";
 import { BootHeap } from "../src/heap/boot-heap.js";
+import { DEBUG } from "../src/build-mode.js";
 import type { App, Memory, Target } from "./app.js";
 import { isFlat, jsVarsUsed, nowSeconds, onInit, say, setGlobal, storage } from "./device.js";
 import { restoreImage, saveImage } from "./image-storage.js";
 import type { Makers } from "./makers/maker.js";
 import { makeMem, Mem } from "./mem.js";
 import { planHeapBytes } from "./plan.js";
+import { debugHeapBytes, debugRegionCount, instrumentAll } from "./instrument.js";
 
 export interface BootResult {
   memory: Memory;
@@ -26,10 +28,10 @@ export function boot(app: App, target: Target, makers: Makers): BootResult | nul
   const started = nowSeconds();
   const varsBefore = jsVarsUsed();
   const plan = app.plan(target);
-  const sizeBytes = planHeapBytes(plan);
+  const sizeBytes = planHeapBytes(plan) + (DEBUG ? debugHeapBytes(plan) : 0);
   let heap: BootHeap;
   try {
-    heap = new BootHeap(sizeBytes, plan.regions.length);
+    heap = new BootHeap(sizeBytes, plan.regions.length + (DEBUG ? debugRegionCount(plan) : 0));
   } catch (e) {
     say("bootheap: cannot reserve the " + sizeBytes + "-byte heap for " + app.name + " on " + target.board + ": " + String((e as Error).message));
     return null;
@@ -48,6 +50,7 @@ export function boot(app: App, target: Target, makers: Makers): BootResult | nul
     }
     raw[region.name] = make(heap, region);
   }
+  const allocators = DEBUG ? instrumentAll(heap, plan, raw) : raw;
   heap.seal();
   const store = storage();
   const restoreProblem = store === null ? "no Storage" : restoreImage(heap, store);
@@ -55,13 +58,13 @@ export function boot(app: App, target: Target, makers: Makers): BootResult | nul
   if (!restored && restoreProblem !== "no saved image" && restoreProblem !== "no Storage") say("bootheap: saved heap image not restored: " + restoreProblem);
   const memory: Memory = {
     heap: heap,
-    allocators: raw,
+    allocators: allocators,
     raw: raw,
     save: function () {
       return store !== null && saveImage(heap, store) === "";
     },
   };
-  const mem = makeMem(heap, raw, store);
+  const mem = makeMem(heap, allocators, store);
   setGlobal("MEM", mem);
   const result: BootResult = {
     memory: memory,
@@ -70,7 +73,7 @@ export function boot(app: App, target: Target, makers: Makers): BootResult | nul
     bootMs: Math.round((nowSeconds() - started) * 1000),
     jsVarsUsed: varsBefore < 0 ? -1 : jsVarsUsed() - varsBefore,
   };
-  say("bootheap: " + app.name + " on " + target.board + ": heap " + sizeBytes + " bytes in " + plan.regions.length + " regions, sealed" + (restored ? ", image restored" : "") + ", boot " + result.bootMs + " ms" + (result.jsVarsUsed >= 0 ? ", " + result.jsVarsUsed + " JsVars" : ""));
+  say("bootheap: " + app.name + (DEBUG ? " (debug)" : "") + " on " + target.board + ": heap " + sizeBytes + " bytes in " + plan.regions.length + " regions, sealed" + (restored ? ", image restored" : "") + ", boot " + result.bootMs + " ms" + (result.jsVarsUsed >= 0 ? ", " + result.jsVarsUsed + " JsVars" : ""));
   app.start(memory, restored);
   return result;
 }

@@ -8,6 +8,8 @@ import { heapReports, RegionReport } from "../src/inspect/regions.js";
 import type { StorageModule } from "./device.js";
 import { say } from "./device.js";
 import { restoreImage, saveImage } from "./image-storage.js";
+import { DEBUG } from "../src/build-mode.js";
+import { printLeaks } from "./instrument.js";
 
 export interface Mem {
   /** The heap itself, for a closer look at the REPL (MEM.heap.regions()). */
@@ -38,18 +40,21 @@ export function makeMem(heap: BootHeap, allocators: { [name: string]: Allocator 
       say(text);
       return text;
     },
-    /** Runs every allocator's integrity check; throws code Corrupt naming the first bad block. */
+    /** Runs every allocator's integrity check (debug builds: canaries and quarantine too); throws the first problem. */
     check: function () {
       const names = Object.keys(allocators);
       for (let i = 0; i < names.length; i++) {
-        const a = allocators[names[i]] as Allocator & Checkable;
+        const a = allocators[names[i]] as Allocator & Checkable & { child?: Allocator & Checkable };
         if (typeof a.check === "function") a.check();
+        if (a.child && typeof a.child.check === "function") a.child.check();
       }
       say("ok: " + names.length + " regions checked");
       return true;
     },
+    /** Debug builds: the live allocations of each instrumented allocator, grouped by tag. */
     leaks: function () {
-      say("leak tracking needs a debug build (npm run build -- --debug)");
+      if (DEBUG) return printLeaks(allocators);
+      say("leak tracking needs a debug build: flash dist/firmware/<BOARD>/<app>.debug.js");
       return -1;
     },
     dump: function () {

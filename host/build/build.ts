@@ -4,7 +4,7 @@
 // command line that does not fit fails the build with the reason; the default all-boards build
 // makes every pair that fits and lists the others.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { rollup, type OutputOptions, type RollupOptions } from "rollup";
 import libraryConfigs, { firmwareConfig } from "../../rollup.config.js";
@@ -13,6 +13,7 @@ import { loadAllBoards, loadBoard, type Board } from "../boards.js";
 import { parse } from "acorn";
 import { MAKER_KINDS } from "../../firmware/makers/maker.js";
 import { checkFit, type Code, type CodeIn } from "./fit.js";
+import { debugHeapBytes } from "../../firmware/instrument.js";
 
 const APPS_DIR = "firmware/apps";
 const OUT_DIR = "dist/firmware";
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
   const failures: string[] = [];
   const skipped: string[] = [];
   const explicit = boardName !== undefined || appName !== undefined;
+  // A firmware that no longer fits must not linger from an earlier build.
+  if (!explicit) rmSync(OUT_DIR, { recursive: true, force: true });
   for (const name of apps) {
     const app = await loadApp(name);
     const targets = boards.filter((b) => (app.requires ?? []).every((f) => (b.features as string[]).includes(f)));
@@ -100,15 +103,20 @@ async function main(): Promise<void> {
     for (const board of targets) {
       const target = targetOf(board);
       const prefix = "var BOOTHEAP_TARGET=" + JSON.stringify(target) + ";\n";
-      const fit = checkFit(board, name, app.plan(target), codeOf(prefix + release), codeIn, app.describeLimits ? app.describeLimits(target) : "");
+      for (const file of [name + ".js", name + ".debug.js"]) rmSync(join(OUT_DIR, board.name, file), { force: true });
+      const plan = app.plan(target);
+      const limits = app.describeLimits ? app.describeLimits(target) : "";
+      const fit = checkFit(board, name, plan, codeOf(prefix + release), codeIn, limits);
       if (!fit.fits) {
         (explicit ? failures : skipped).push(fit.message);
         continue;
       }
       mkdirSync(join(OUT_DIR, board.name), { recursive: true });
       writeFileSync(join(OUT_DIR, board.name, name + ".js"), prefix + release);
-      writeFileSync(join(OUT_DIR, board.name, name + ".debug.js"), prefix + debug);
       console.log(fit.message);
+      const debugFit = checkFit(board, name + ".debug", plan, codeOf(prefix + debug), codeIn, limits, debugHeapBytes(plan));
+      if (debugFit.fits) writeFileSync(join(OUT_DIR, board.name, name + ".debug.js"), prefix + debug);
+      else skipped.push(debugFit.message);
     }
   }
   if (skipped.length > 0) console.log("\nnot built (does not fit):\n  " + skipped.join("\n  "));

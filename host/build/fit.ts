@@ -42,8 +42,9 @@ export interface Fit {
   message: string;
 }
 
-export function checkFit(board: Board, appName: string, plan: MemoryPlan, code: Code, codeIn: CodeIn, limits: string): Fit {
-  const heapBytes = planHeapBytes(plan);
+/** `extraHeapBytes`: what a debug build adds to the plan (firmware/instrument.ts). */
+export function checkFit(board: Board, appName: string, plan: MemoryPlan, code: Code, codeIn: CodeIn, limits: string, extraHeapBytes = 0): Fit {
+  const heapBytes = planHeapBytes(plan) + extraHeapBytes;
   const heapBlocks = 1 + Math.ceil(heapBytes / board.blockBytes);
   const codeBlocks = codeIn === "flash" ? code.functionCount * FUNCTION_BLOCKS : Math.ceil(code.bytes / (board.blockBytes - CHAIN_OVERHEAD_BYTES));
   const reserveBlocks = INTERPRETER_BLOCKS + Math.ceil(board.jsVars * RUNTIME_RESERVE_SHARE);

@@ -8,6 +8,16 @@ import { makeOfflineDir, offlineArgs, runEspruinoTool } from "./espruino-tool.js
 import { Progress } from "./progress.js";
 import { heapFromImage, parseDump } from "../inspect/image.js";
 import { colourMap, heapSvg, statsText } from "../inspect/render.js";
+import { heapMap } from "../../src/inspect/heap-map.js";
+
+/** What the board printed: the espruino tool shows each of its lines after "--] ", the first after the prompt. */
+export function boardOutput(toolStdout: string): string {
+  return toolStdout
+    .split(/\r?\n/)
+    .filter((line) => line.startsWith("--]"))
+    .map((line) => line.replace(/^--\] ?>?/, ""))
+    .join("\n");
+}
 
 export async function inspect(args: ParsedArgs): Promise<number> {
   checkKnown(args, ["board", "port", "svg", "help"]);
@@ -27,7 +37,7 @@ export async function inspect(args: ParsedArgs): Promise<number> {
     const result = await run.done;
     let heap;
     try {
-      heap = heapFromImage(parseDump(result.stdout));
+      heap = heapFromImage(parseDump(boardOutput(result.stdout)));
     } catch (e) {
       progress.done(`inspect failed: ${(e as Error).message}`);
       if (/MEM is not defined|not defined/.test(result.stdout)) process.stderr.write("the board has no MEM object: is a bootheap firmware running on it?\n");
@@ -35,7 +45,8 @@ export async function inspect(args: ParsedArgs): Promise<number> {
       return 1;
     }
     progress.done(`read ${heap.sizeBytes} bytes from ${port}${board ? " (" + board.name + ")" : ""}`);
-    process.stdout.write(statsText(heap) + "\n\n" + colourMap(heap) + "\n");
+    const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    process.stdout.write(statsText(heap) + "\n\n" + (colour ? colourMap(heap) : heapMap(heap)) + "\n");
     const svg = args.options.get("svg");
     if (svg) {
       writeFileSync(svg, heapSvg(heap, "bootheap heap map" + (board ? " — " + board.name : "") + " (" + port + ")"));

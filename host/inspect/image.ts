@@ -11,7 +11,8 @@ export interface DumpedImage {
 
 /** Finds the dump in `text` (anything else around it is ignored) and decodes it; throws why not. */
 export function parseDump(text: string): DumpedImage {
-  const lines = text.split(/\r?\n/);
+  // Consoles add carriage returns and the prompt's ">" around printed lines.
+  const lines = text.split("\n").map((line) => line.replace(/^[\s>]+|\s+$/g, ""));
   const begin = lines.findIndex((l) => l.startsWith(DUMP_BEGIN));
   if (begin < 0) throw new Error("no heap image in the output (expected a line starting with \"" + DUMP_BEGIN + "\")");
   const header = /sizeBytes=(\d+) adler32=([0-9a-f]{8})/.exec(lines[begin]);
