@@ -168,12 +168,12 @@ export function parseReply(buf: Buffer, pos: number): [Reply, number] | null {
 /** A RESP client over TCP: send raw bytes, read whole replies, see the close. */
 export class Client {
   socket: net.Socket;
-  buf = Buffer.alloc(0);
+  buf: Buffer = Buffer.alloc(0);
   pos = 0;
   closed = false;
   constructor(port: number) {
     this.socket = net.connect(port, "127.0.0.1");
-    this.socket.on("data", (b) => {
+    this.socket.on("data", (b: Buffer) => {
       this.buf = Buffer.concat([this.buf, b]);
     });
     this.socket.on("error", () => {});

@@ -8,7 +8,7 @@ import type { App, Memory, Target } from "../../app.js";
 import type { MemoryPlan } from "../../plan.js";
 import { say, setGlobal } from "../../device.js";
 import { Kv } from "./commands.js";
-import { KvConfig, kvConfigFor, kvLayout, kvPlan } from "./config.js";
+import { describeLimits, KvConfig, kvConfigFor, kvLayout, kvPlan } from "./config.js";
 import { KvServer, NetModule } from "./server.js";
 
 declare const KV_CONFIG: { [name: string]: unknown } | undefined;
@@ -17,9 +17,12 @@ declare const require: ((name: string) => unknown) | undefined;
 
 let chosen: KvConfig | null = null;
 
-/** The config for this boot: decided once, so plan() and start() agree. */
+/**
+ * The config for `target` (remembered, so start() uses the one plan() carved); with null, the
+ * one plan() chose last (or the default when plan() never ran).
+ */
 export function kvConfig(target: Target | null): KvConfig {
-  if (chosen === null) {
+  if (target !== null || chosen === null) {
     const over = typeof KV_CONFIG !== "undefined" ? KV_CONFIG : undefined;
     chosen = kvConfigFor(target === null ? 0 : target.heapBudgetBytes, over);
   }
@@ -45,6 +48,9 @@ const app: App = {
   requires: ["net"],
   plan: function (target: Target): MemoryPlan {
     return kvPlan(kvConfig(target));
+  },
+  describeLimits: function (target: Target): string {
+    return "kv " + describeLimits(kvConfig(target)) + " (firmware/apps/kv/config.ts; override with the global KV_CONFIG)";
   },
   start: function (memory: Memory, restored: boolean) {
     const config = kvConfig(null);

@@ -701,7 +701,7 @@ export class Kv {
     const s = this.state >> 2;
     let text = "";
     if (all || section === "server") {
-      text += "# Server\r\nredis_version:7.0.0-kv\r\nkv_engine:bootheap\r\ntcp_port:" + this.layout.port + "\r\n\r\n";
+      text += "# Server\r\nredis_version:7.0.0-kv\r\nkv_engine:bootheap\r\nkv_restored:" + (this.restored ? 1 : 0) + "\r\ntcp_port:" + this.layout.port + "\r\n\r\n";
     }
     if (all || section === "clients") {
       text += "# Clients\r\nconnected_clients:" + this.clients() + "\r\nmaxclients:" + this.config.connectionsMax + "\r\n\r\n";
