@@ -3,7 +3,7 @@
 // the arena (LRANGE, INFO) streams: full arena contents move on to the connection's send buffer.
 // Nothing here allocates engine memory on the request path except INFO's text.
 import type { Allocator } from "../../../src/allocator.js";
-import { ArenaAllocator } from "../../../src/allocators/arena.js";
+import { ArenaAllocator, ArenaResetMode } from "../../../src/allocators/arena.js";
 import type { Memory } from "../../app.js";
 import {
   C_FLAGS, C_TX, C_TXN, E_EXPIRE, E_KEY, E_KEYLEN, E_LEN, E_TYPE, K_COMMANDS, K_CONNS, K_ERRORS, K_LAYOUT, K_MAGIC,
@@ -67,6 +67,8 @@ export class Kv {
   readonly store: Store;
   readonly lists: Lists;
   readonly arena: ArenaAllocator;
+  /** The arena's reset mode, made once (a literal would be a new string per request on Espruino). */
+  private readonly keep: ArenaResetMode;
   /** Byte offset of the kv state block, the argument table, the text table. */
   readonly state: number;
   readonly args: number;
@@ -129,13 +131,14 @@ export class Kv {
     writeTexts(this.u8, this.texts, textTableBytes());
     const buckets = take(a.buckets, l.bucketCount * 4, "the hash table");
     this.arena = new ArenaAllocator(a.scratch);
+    this.keep = "retain_capacity";
     this.cap = l.scratchBytes - 40;
     // One chunk of the whole capacity, kept by every reset("retain_capacity").
     if (this.arena.alloc(this.cap, 1) === 0) {
       this.arena.deinit();
       outOfMemory(this.cap, "the reply arena");
     }
-    this.arena.reset("retain_capacity");
+    this.arena.reset(this.keep);
     this.argsMax = l.argsMax;
     this.keySizeMax = config.keySizeMax;
     this.valueSizeMax = config.valueSizeMax;
@@ -223,13 +226,11 @@ export class Kv {
     return this.u32[this.t + A_PAIRS + 2 * i + 1];
   }
 
-  /** Argument i equals the uppercase ASCII word `w` (ignoring case). */
-  private is(i: number, w: string): boolean {
-    const n = this.an(i);
-    if (n !== w.length) return false;
+  /** Argument i is the two-letter word a b (char codes of uppercase letters), ignoring case: no string literal on the request path. */
+  private is2(i: number, a: number, b: number): boolean {
+    if (this.an(i) !== 2) return false;
     const p = this.ap(i);
-    for (let j = 0; j < n; j++) if ((this.u8[p + j] & 0xdf) !== w.charCodeAt(j)) return false;
-    return true;
+    return (this.u8[p] & 0xdf) === a && (this.u8[p + 1] & 0xdf) === b;
   }
 
   /** Parses argument i as a whole number (strictly, as Redis does) into this.iv. */
@@ -394,7 +395,7 @@ export class Kv {
     this.run();
     this.spill();
     this.rb = this.rp = this.re = 0;
-    this.arena.reset("retain_capacity");
+    this.arena.reset(this.keep);
     this.u32[(this.state + K_COMMANDS) >> 2]++;
   }
 
@@ -491,7 +492,7 @@ export class Kv {
         return this.text(T_EMPTY);
       case CMD_CONFIG:
         if (argc < 2) return this.arity(id);
-        if (this.is(1, "GET") && argc === 3) {
+        if (argc === 3 && this.an(1) === 3 && (this.u8[this.ap(1)] & 0xdf) === 71) { // GET
           // Every parameter reads as empty (redis-benchmark asks for "save" and "appendonly").
           this.num(42, 2);
           this.bulk(this.ap(2), this.an(2));
@@ -535,9 +536,9 @@ export class Kv {
     let expire = 0;
     let unit = 0;
     for (let i = 3; i < argc; i++) {
-      if (this.is(i, "NX") && !xx) nx = true;
-      else if (this.is(i, "XX") && !nx) xx = true;
-      else if ((this.is(i, "EX") || this.is(i, "PX")) && unit === 0 && i + 1 < argc) {
+      if (this.is2(i, 78, 88) && !xx) nx = true; // NX
+      else if (this.is2(i, 88, 88) && !nx) xx = true; // XX
+      else if ((this.is2(i, 69, 88) || this.is2(i, 80, 88)) && unit === 0 && i + 1 < argc) { // EX, PX
         unit = (this.u8[this.ap(i)] & 0xdf) === 69 ? 1000 : 1;
         i++;
         if (!this.intArg(i)) return this.error(T_NOTINT);
