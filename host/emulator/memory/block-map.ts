@@ -9,9 +9,13 @@ export class BlockMap {
   private freeCount: number;
   /** No free block below this index; speeds up first-fit without changing its result. */
   private lowestFree = 0;
+  /** Recently freed blocks, most recent last (the device's free list is LIFO). */
+  private readonly recent: Int32Array;
+  private recentCount = 0;
 
   constructor(readonly blockCount: number) {
     this.used = new Uint8Array(blockCount);
+    this.recent = new Int32Array(blockCount);
     this.freeCount = blockCount;
   }
 
@@ -43,11 +47,22 @@ export class BlockMap {
     return -1;
   }
 
-  /** `count` free blocks wherever they are (a chained string, an object); null if too few. */
+  /**
+   * `count` single blocks for values that need no run (objects, views, chained strings).
+   * Like the device's free list, the most recently freed blocks are reused first, so a
+   * small long-lived value often lands in the hole a dropped buffer just left and splits it.
+   */
   allocScattered(count: number): Int32Array | null {
     if (count > this.freeCount) return null;
     const blocks = new Int32Array(count);
     let n = 0;
+    while (n < count && this.recentCount > 0) {
+      const b = this.recent[--this.recentCount];
+      if (!this.used[b]) {
+        this.used[b] = 1;
+        blocks[n++] = b;
+      }
+    }
     for (let i = this.lowestFree; n < count; i++) {
       if (!this.used[i]) {
         this.used[i] = 1;
@@ -63,12 +78,15 @@ export class BlockMap {
     this.used.fill(0, start, start + count);
     this.freeCount += count;
     if (start < this.lowestFree) this.lowestFree = start;
+    // Highest first, so the run's first block is the next one reused.
+    for (let b = start + count - 1; b >= start; b--) this.remember(b);
   }
 
   freeScattered(blocks: Int32Array): void {
     for (const b of blocks) {
       this.used[b] = 0;
       if (b < this.lowestFree) this.lowestFree = b;
+      this.remember(b);
     }
     this.freeCount += blocks.length;
   }
@@ -94,6 +112,18 @@ export class BlockMap {
       out += usedHere === 0 ? "." : usedHere === end - i ? "#" : "+";
     }
     return out;
+  }
+
+  /** Pushes a freed block on the reuse stack; entries reused by a run meanwhile are skipped when popped. */
+  private remember(block: number): void {
+    if (this.recentCount === this.recent.length) {
+      // Full of stale entries: keep only blocks that are still free.
+      let kept = 0;
+      for (let i = 0; i < this.recentCount; i++) if (!this.used[this.recent[i]]) this.recent[kept++] = this.recent[i];
+      this.recentCount = kept;
+      if (kept === this.recent.length) return;
+    }
+    this.recent[this.recentCount++] = block;
   }
 
   private advanceLowest(): void {

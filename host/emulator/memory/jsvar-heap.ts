@@ -9,6 +9,8 @@ import { BlockMap } from "./block-map.js";
 export const BOOT_BLOCK_COUNT = 64;
 /** Below this many bytes the device stores an ArrayBuffer as a chained string, not flat. */
 export const FLAT_STRING_MIN_BYTES = 17;
+/** Allocations between GCs run only because a flat run was not found. */
+const RUN_RETRY_ALLOCS = 64;
 /** Bytes of a block a chained string cannot use for characters (next-block ref and flags). */
 const CHAIN_OVERHEAD_BYTES = 3;
 
@@ -33,6 +35,7 @@ export class JsVarHeap {
   private nextId = 1;
   /** Highest number of blocks in use so far (process.memory().history is not this; kept for docs). */
   peakUsedBlocks = 0;
+  private allocsSinceCollect = 0;
 
   /**
    * `collect` runs the host GC and releases the blocks of dead values; `exhausted` is called
@@ -71,7 +74,9 @@ export class JsVarHeap {
     if (byteLength >= FLAT_STRING_MIN_BYTES) {
       const count = this.flatBlocks(byteLength);
       let start = this.map.allocRun(count);
-      if (start < 0) {
+      // A full GC costs milliseconds; once the map is fragmented nearly every run request
+      // fails, so retry after a GC only when enough has been allocated since the last one.
+      if (start < 0 && this.allocsSinceCollect >= RUN_RETRY_ALLOCS) {
         this.runCollect();
         start = this.map.allocRun(count);
       }
@@ -109,6 +114,7 @@ export class JsVarHeap {
 
   /** A GC pass as process.memory() and an idle device do. */
   runCollect(): void {
+    this.allocsSinceCollect = 0;
     const t0 = performance.now();
     this.collect();
     this.stats.gcCount++;
@@ -117,6 +123,7 @@ export class JsVarHeap {
 
   private remember(a: Allocation): number {
     const id = this.nextId++;
+    this.allocsSinceCollect++;
     this.live.set(id, a);
     if (this.map.usedBlocks > this.peakUsedBlocks) this.peakUsedBlocks = this.map.usedBlocks;
     return id;

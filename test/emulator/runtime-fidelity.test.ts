@@ -1,0 +1,101 @@
+// Built-ins, hoisting, typed arrays and errors behave as on Espruino 2v29 (ESPRUINO.md).
+import { describe, it, expect, afterAll } from "vitest";
+import { MISSING_GLOBALS, MISSING_STATICS } from "../../host/rules/espruino-rules.js";
+import { bootBoard, resultOf } from "./helpers.js";
+
+describe("built-ins", () => {
+  const t = bootBoard();
+  afterAll(() => t.board.dispose());
+
+  it("lacks every global the device lacks", () => {
+    for (const name of MISSING_GLOBALS) expect(resultOf(t, `typeof ${name}`), name).toBe('="undefined"');
+  });
+
+  it("lacks every static member the device lacks", () => {
+    for (const path of MISSING_STATICS) expect(resultOf(t, `typeof ${path}`), path).toBe('="undefined"');
+  });
+
+  it("lacks the missing prototype members", () => {
+    expect(resultOf(t, "typeof [].lastIndexOf + typeof [].at + typeof [].flat + typeof [].reduceRight")).toBe('="undefinedundefinedundefinedundefined"');
+    expect(resultOf(t, "typeof new Uint8Array(2).BYTES_PER_ELEMENT + typeof Uint8Array.BYTES_PER_ELEMENT")).toBe('="undefinedundefined"');
+    expect(resultOf(t, "typeof new Uint8Array(2).copyWithin + typeof new Uint8Array(2).entries")).toBe('="undefinedundefined"');
+    expect(resultOf(t, "typeof ArrayBuffer.isView + typeof new ArrayBuffer(4).slice")).toBe('="undefinedundefined"');
+  });
+
+  it("offers what the device has", () => {
+    expect(resultOf(t, "[1, 2, 3].includes(2) && [1, 2].find(function (x) { return x > 1 }) === 2")).toBe("=true");
+    expect(resultOf(t, "Object.assign({}, { a: 1 }).a + Object.keys({ b: 1 }).length + Object.values({ c: 3 })[0]")).toBe("=5");
+    expect(resultOf(t, "'7'.padStart(3, '0') + 'ab'.repeat(2)")).toBe('="007abab"');
+    expect(resultOf(t, "var d = new DataView(new ArrayBuffer(8)); d.setUint32(0, 0xdeadbeef); d.getUint32(0).toString(16)")).toBe('="deadbeef"');
+    expect(resultOf(t, "var s = 0; for (var x of [1, 2, 3]) s += x; s")).toBe("=6");
+    expect(resultOf(t, "typeof Promise.resolve(1).then")).toBe('="function"');
+    expect(resultOf(t, "(5).constructor === Number && Number('3') === 3 && Number.MAX_VALUE > 0")).toBe("=true");
+  });
+
+  it("gives every object on and emit, as Espruino's Object.prototype does", () => {
+    expect(resultOf(t, "var o = {}; typeof o.on + typeof o.emit")).toBe('="functionfunction"');
+    expect(resultOf(t, "var got = 0; o.on('x', function (v) { got = v; }); o.emit('x', 7); got")).toBe("=7");
+    expect(resultOf(t, "Object.keys(o).length")).toBe("=0");
+  });
+});
+
+describe("no hoisting", () => {
+  const t = bootBoard();
+  afterAll(() => t.board.dispose());
+
+  it("fails calling a function before its declaration has run", () => {
+    expect(resultOf(t, "early(); function early() { return 1 }")).toMatch(/^Uncaught ReferenceError: early is not defined/);
+  });
+
+  it("fails inside a function body too (the down-levelled extends pattern)", () => {
+    const code = "var C = (function () { helper(C); function C() {} return C; })(); function helper() {}";
+    expect(resultOf(t, code)).toMatch(/^Uncaught ReferenceError/);
+  });
+
+  it("runs functions called after their declaration, recursion and methods", () => {
+    expect(resultOf(t, "function fact(n) { return n < 2 ? 1 : n * fact(n - 1) }")).toMatch(/^=/);
+    expect(resultOf(t, "fact(5)")).toBe("=120");
+    expect(resultOf(t, "function outer() { function inner(x) { return x * 2 } return inner(21) }; outer()")).toBe("=42");
+    expect(resultOf(t, "var obj = { m: function () { return this.v }, v: 3 }; obj.m()")).toBe("=3");
+    expect(resultOf(t, "function Pt(x) { this.x = x } Pt.prototype.get = function () { return this.x }; new Pt(9).get()")).toBe("=9");
+    expect(resultOf(t, "(function () { var r = 0; function add() { r++ } add(); add(); return r })()")).toBe("=2");
+  });
+
+  it("keeps a var and a function of one name working", () => {
+    expect(resultOf(t, "(function () { var k = 1; function k() {} return typeof k })()")).toBe('="function"');
+  });
+});
+
+describe("typed arrays and errors", () => {
+  const t = bootBoard("ESPRUINOWIFI");
+  afterAll(() => t.board.dispose());
+
+  it("throws for a view or DataView above byte 65535, allows 65535", () => {
+    expect(resultOf(t, "var big = new ArrayBuffer(65600); new Uint8Array(big, 65536, 4)")).toMatch(/^Uncaught Error: byteOffset too large \(or negative\)/);
+    expect(resultOf(t, "new DataView(big, 65540)")).toMatch(/^Uncaught Error: byteOffset too large \(or negative\)/);
+    expect(resultOf(t, "new Uint8Array(big, 65535, 1).length")).toBe("=1");
+    expect(resultOf(t, "new Uint8Array(big).subarray(65536).length")).toMatch(/^Uncaught Error: byteOffset too large/);
+    expect(resultOf(t, "var whole = new Uint8Array(big); whole[65599] = 7; whole[65599]")).toBe("=7");
+    expect(resultOf(t, "big = whole = undefined")).toBe("=undefined");
+  });
+
+  it("throws for a negative index write, ignores writes past the end", () => {
+    expect(resultOf(t, "var u = new Uint8Array(4); u[-1] = 1")).toMatch(/^Uncaught Error: .*negative index/);
+    expect(resultOf(t, "u[10] = 5; u[10]")).toBe("=undefined");
+    expect(resultOf(t, "var plain = {}; plain[-1] = 2; plain[-1]")).toBe("=2");
+  });
+
+  it("truncates set() with too much data instead of throwing", () => {
+    expect(resultOf(t, "var v = new Uint8Array(3); v.set([1, 2, 3, 4, 5], 1); v.join(',')")).toBe('="0,1,2"');
+  });
+
+  it("fails class X extends Error; errors have no name", () => {
+    expect(resultOf(t, "class MyErr extends Error {}; new MyErr('x')")).toMatch(/^Uncaught Error: Calling 'super' outside of class/);
+    expect(resultOf(t, "class Base {}; class Sub extends Base {}; new Sub() instanceof Base")).toBe("=true");
+    expect(resultOf(t, "var e = new Error('m'); e.name + ' ' + e.message + ' ' + (e instanceof Error)")).toBe('="undefined m true"');
+  });
+
+  it("throws plain Errors from the emulator's own checks", () => {
+    expect(resultOf(t, "try { new Uint8Array(new ArrayBuffer(70000), 65536) } catch (e) { e instanceof Error && e.constructor === Error }")).toBe("=true");
+  });
+});
