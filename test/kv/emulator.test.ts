@@ -225,4 +225,20 @@ describe("kv in the emulator", () => {
       await emu.stop();
     }
   }, 90_000);
+
+  test("the debug firmware (kv.debug.js) serves too", async () => {
+    const emu = await emulateKv({ board: "ESP32", debug: true });
+    try {
+      const c = new Client(emu.port);
+      await c.ready();
+      expect(await c.cmd("SET", "a", "1")).toBe("OK");
+      expect(await c.cmd("RPUSH", "l", "x", "y")).toBe(2);
+      expect(await c.cmd("LRANGE", "l", "0", "-1")).toEqual(["x", "y"]);
+      expect(await c.cmd("FLUSHALL")).toBe("OK");
+      c.close();
+      expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
+    } finally {
+      await emu.stop();
+    }
+  }, 60_000);
 });

@@ -9,13 +9,13 @@ import { join, resolve } from "node:path";
 import type { KvConfig } from "../../firmware/apps/kv/config.js";
 import { Client } from "./helpers.js";
 
-export function bundlePath(board: string): string {
-  return resolve("dist", "firmware", board, "kv.js");
+export function bundlePath(board: string, debug?: boolean): string {
+  return resolve("dist", "firmware", board, debug ? "kv.debug.js" : "kv.js");
 }
 
 /** Builds kv for `board` unless its bundle exists. */
-export function ensureBundle(board: string): string {
-  const path = bundlePath(board);
+export function ensureBundle(board: string, debug?: boolean): string {
+  const path = bundlePath(board, debug);
   if (!existsSync(path)) execFileSync("npx", ["tsx", "host/build/build.ts", "--board", board, "--app", "kv"], { stdio: "pipe", timeout: 240_000 });
   return path;
 }
@@ -41,9 +41,9 @@ export interface Emulated {
   stop(): Promise<void>;
 }
 
-export async function emulateKv(opts: { board: string; config?: Partial<KvConfig>; flashDir?: string; timeoutMs?: number }): Promise<Emulated> {
+export async function emulateKv(opts: { board: string; config?: Partial<KvConfig>; flashDir?: string; timeoutMs?: number; debug?: boolean }): Promise<Emulated> {
   const board = opts.board;
-  const code = readFileSync(ensureBundle(board), "utf8");
+  const code = readFileSync(ensureBundle(board, opts.debug), "utf8");
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "kv-emu-"));
   const file = join(dir, "kv-" + board + ".js");

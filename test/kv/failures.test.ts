@@ -37,7 +37,7 @@ test("checkAllAllocationFailures over the request path", () => {
   let runs = 0;
   const n = checkAllAllocationFailures(backing, (allocator: Allocator) => {
     runs++;
-    const m = { ...memory, allocators: { ...memory.allocators, keys: allocator, pages: allocator, scratch: allocator } };
+    const m = { ...memory, allocators: { ...memory.allocators, keys: allocator, pages: allocator }, raw: { ...memory.raw, scratch: allocator } };
     const kv = new Kv(m, CONFIG, false);
     const server = new KvServer(kv);
     const s = new FakeSocket();

@@ -114,7 +114,8 @@ export class Kv {
     this.f64 = heap.f64;
     const a = memory.allocators;
     const raw = memory.raw;
-    // Bump regions: reset and take again, so a restored image gives the same offsets (and data).
+    // Bump regions, through the unwrapped allocators: reset and take again, so a restored image
+    // gives the same offsets (and data), in debug builds too (they wrap fixed regions with canaries).
     resetRaw(raw.state);
     resetRaw(raw.args);
     resetRaw(raw.text);
@@ -124,13 +125,13 @@ export class Kv {
     resetRaw(raw.conns);
     resetRaw(raw.rx);
     resetRaw(raw.tx);
-    this.state = take(a.state, STATE_BYTES, "its state");
-    this.args = take(a.args, argsTableBytes(l.argsMax), "the argument table");
+    this.state = take(raw.state, STATE_BYTES, "its state");
+    this.args = take(raw.args, argsTableBytes(l.argsMax), "the argument table");
     this.t = this.args >> 2;
-    this.texts = take(a.text, textTableBytes(), "its texts");
+    this.texts = take(raw.text, textTableBytes(), "its texts");
     writeTexts(this.u8, this.texts, textTableBytes());
-    const buckets = take(a.buckets, l.bucketCount * 4, "the hash table");
-    this.arena = new ArenaAllocator(a.scratch);
+    const buckets = take(raw.buckets, l.bucketCount * 4, "the hash table");
+    this.arena = new ArenaAllocator(raw.scratch);
     this.keep = "retain_capacity";
     this.cap = l.scratchBytes - 40;
     // One chunk of the whole capacity, kept by every reset("retain_capacity").
