@@ -348,16 +348,19 @@ export class DebugAllocator implements Allocator {
     const r = this.t + e * 8;
     this.checkCanaries(e, "free");
     const u8 = this.u8;
+    // Poisoned while it is still ours: once the child has it, it may keep its own links there.
     for (let i = ptr; i < ptr + len; i++) u8[i] = POISON_BYTE;
+    const rawLen = u32[r + E_RAW_LEN];
+    const qmax = u32[this.h + H_QMAX];
+    const direct = qmax === 0 || rawLen > qmax;
+    // If the child refuses the free (a stack freed out of order throws), the record stays live.
+    if (direct) this.child.free(u32[r + E_RAW], rawLen);
     u32[r + E_FREE_SEQ] = ++u32[s + S_SEQ];
     u32[s + S_LIVE]--;
     u32[s + S_LIVE_BYTES] -= len;
     if (this.freeStacks !== null) this.freeStacks[e] = stackText();
-    const rawLen = u32[r + E_RAW_LEN];
-    const qmax = u32[this.h + H_QMAX];
-    if (qmax === 0 || rawLen > qmax) {
+    if (direct) {
       this.setState(e, FREED);
-      this.child.free(u32[r + E_RAW], rawLen);
       return;
     }
     this.setState(e, QUARANTINED);

@@ -314,6 +314,10 @@ function debugCases(factory: SubjectFactory): Case[] {
         const b = d.alloc(8);
         d.free(b, 8);
         checkEqual(d.quarantinedBytes(), 0, "nothing held");
+        const c = d.alloc(8);
+        checkThrows(function () { d.free(a, 8); }, "InvalidFree", "the stack refuses an out-of-order free");
+        checkEqual(d.liveCount(), 2, "the refused free left the record live");
+        d.free(c, 8);
         d.free(a, 8);
         checkEqual(d.deinit(), "ok", "deinit");
         const s2 = factory.make();
