@@ -28,7 +28,7 @@ function espruinoModule(input, file, debug) {
   return { input, output: { file, format: "cjs", esModule: false, strict: false, exports: "named" }, plugins: plugins(debug, true, "es5") };
 }
 
-/** Allocators a firmware can take one by one; each is measured as its own module. */
+/** Modules a firmware can take one by one; each is measured on its own (with what it imports). */
 export const MODULES = {
   "fixed-buffer": "src/allocators/fixed-buffer.ts",
   arena: "src/allocators/arena.ts",
@@ -37,6 +37,13 @@ export const MODULES = {
   tlsf: "src/allocators/tlsf.ts",
   struct: "src/layout/struct.ts",
   "boot-heap": "src/heap/boot-heap.ts",
+  debug: "src/wrappers/debug.ts",
+  counting: "src/wrappers/counting.ts",
+  failing: "src/wrappers/failing.ts",
+  static: "src/wrappers/static.ts",
+  fallback: "src/wrappers/fallback.ts",
+  pressure: "src/wrappers/pressure.ts",
+  inspect: "src/inspect/index.ts",
 };
 
 /**

@@ -22,7 +22,7 @@ describe("boot on every board in the emulator", () => {
           const t = bootBoard(board.name);
           const result = t.board.evaluate(readFileSync(file, "utf8"));
           expect(result.ok, t.output()).toBe(true);
-          expect(t.output()).toMatch(new RegExp(`bootheap: ${app} on ${board.name}: heap \\d+ bytes in \\d+ regions, sealed, boot \\d+ ms, \\d+ JsVars`));
+          expect(t.output()).toMatch(new RegExp(`bootheap: ${app}${mode ? " \\(debug\\)" : ""} on ${board.name}: heap \\d+ bytes in \\d+ regions, sealed, boot \\d+ ms, \\d+ JsVars`));
           expect(t.output()).not.toContain("OUT OF MEMORY");
           const mem = t.board.global.MEM as { check(): boolean; heap: { sealed: boolean; sizeBytes: number } };
           expect(mem.heap.sealed).toBe(true);

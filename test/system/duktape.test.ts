@@ -19,8 +19,11 @@ describe("Duktape, a second ES5 engine", () => {
 
   testWithTool("loads the on-device module and uses it as a program would", "duk", "apt-get install -y duktape", (duk) => {
     const program = [
+      // As Espruino's require does: the module runs in its own function scope.
       "var exports = {};",
+      "(function (exports, module) {",
       readFileSync("dist/espruino/bootheap.min.js", "utf8"),
+      "})(exports, { exports: exports });",
       "var heap = new exports.BootHeap(32 * 1024);",
       "var packets = new exports.MemoryPool(heap, heap.carve(64 * 40, 8, 'packets'), 64);",
       "heap.seal();",
