@@ -712,6 +712,46 @@ function checkAllCases(): Case[] {
       },
     },
     {
+      name: "checkAllAllocationFailures: code built on the wrappers (Counting, Pressure, Static) cleans up on every failure path",
+      run: function () {
+        const b = backing();
+        const n = checkAllAllocationFailures(b.a, function (a) {
+          const counting = new CountingAllocator(a);
+          let pressure: PressureAllocator;
+          try {
+            pressure = new PressureAllocator(counting); // throws code OutOfMemory when its state does not fit
+          } catch (e) {
+            counting.deinit(); // without this, checkAllAllocationFailures reports the counters' 48 bytes as a Leak
+            throw e;
+          }
+          const p = pressure.allocOrShrink(256, 32);
+          if (p === 0) {
+            pressure.deinit();
+            counting.deinit();
+            return false;
+          }
+          const got = pressure.grantedBytes();
+          const st = new StaticAllocator(pressure);
+          const q = st.alloc(16);
+          if (q === 0) {
+            pressure.free(p, got);
+            pressure.deinit();
+            counting.deinit();
+            return false;
+          }
+          st.lock();
+          st.deinit();
+          st.free(q, 16);
+          pressure.free(p, got);
+          pressure.deinit();
+          counting.deinit();
+          return true;
+        });
+        checkEqual(n, 4, "counters, pressure state, the buffer, the record");
+        checkEqual(b.a.stats().allocationCount, 0, "the backing allocator is empty again");
+      },
+    },
+    {
       name: "instrument: DebugAllocator + CountingAllocator in debug builds, the allocator itself in release",
       run: function () {
         const heap = new BootHeap(16384);
