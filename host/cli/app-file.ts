@@ -18,12 +18,16 @@ export function firmwarePath(board: string, app: string): string {
 }
 
 /**
- * The app to load, or null for a bare board. `defaultApp` is tried when neither --app nor a
+ * The app to load, or null for a bare board (--bare, or the default app not built). `defaultApp` is tried when neither --app nor a
  * FILE is given, and skipped with a note (not an error) if it has not been built.
  */
 export function resolveApp(args: ParsedArgs, board: string, note: (s: string) => void, defaultApp: string | null): AppFile | null {
   const app = args.options.get("app");
   const file = args.positionals[0];
+  if (args.options.has("bare")) {
+    if (app !== undefined || file !== undefined) throw new UsageError("--bare boots without an app; do not give --app or FILE with it");
+    return null;
+  }
   if (app !== undefined && file !== undefined) throw new UsageError("give either --app NAME or FILE, not both");
   if (file !== undefined) {
     const path = resolve(file);

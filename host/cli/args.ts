@@ -7,7 +7,7 @@ export interface ParsedArgs {
 }
 
 /** Options that take no value. */
-const FLAGS = new Set(["help", "verbose"]);
+const FLAGS = new Set(["help", "bare"]);
 
 export class UsageError extends Error {}
 

@@ -1,4 +1,4 @@
-// `bootheap emulate --board B [--port N] [--flash-dir DIR] [--app NAME | FILE]`: boots a board
+// `bootheap emulate --board B [--port N] [--flash-dir DIR] [--app NAME | FILE | --bare]`: boots a board
 // in the emulator with its flash from DIR, loads the app, and serves the console on this
 // terminal and, with --port, on 127.0.0.1:N (0 picks a free port; the line printed says which).
 import { join, resolve } from "node:path";
@@ -18,7 +18,7 @@ export function flashDir(args: ParsedArgs): string {
 }
 
 export async function emulate(args: ParsedArgs): Promise<number> {
-  checkKnown(args, ["board", "port", "app", "flash-dir", "help"]);
+  checkKnown(args, ["board", "port", "app", "bare", "flash-dir", "help"]);
   const board = loadBoard(args.options.get("board") ?? DEFAULT_BOARD);
   const portText = args.options.get("port");
   const port = portText === undefined ? null : Number(portText);

@@ -34,9 +34,17 @@ export interface ToolRun {
   done: Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
-/** Starts `node espruino-cli.js ...args`; `onLine` sees each stdout line as it comes. */
-export function runEspruinoTool(args: string[], onLine?: (line: string) => void): ToolRun {
+/**
+ * Starts `node espruino-cli.js ...args`; `onLine` sees each stdout line as it comes. The tool
+ * is killed after `timeoutMs`: it can wait forever (e.g. for an upload shorter than one write
+ * block, whose completion callback it never calls), and callers must get an answer.
+ */
+export function runEspruinoTool(args: string[], onLine?: (line: string) => void, timeoutMs = 120_000): ToolRun {
   const child = spawn(process.execPath, [ESPRUINO_CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const killer = setTimeout(() => {
+    stderr += `\nbootheap: the espruino tool did not finish within ${timeoutMs / 1000} s; stopped it\n`;
+    child.kill("SIGKILL");
+  }, timeoutMs);
   let stdout = "";
   let stderr = "";
   let partial = "";
@@ -52,7 +60,10 @@ export function runEspruinoTool(args: string[], onLine?: (line: string) => void)
     stderr += d.toString("latin1");
   });
   const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on("close", (code) => {
+      clearTimeout(killer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
   });
   return { child, done };
 }

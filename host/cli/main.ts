@@ -6,7 +6,7 @@ import { inspect } from "./inspect.js";
 import { BoardError } from "../boards.js";
 
 const USAGE = `usage:
-  bootheap emulate --board B [--port N] [--flash-dir DIR] [--app NAME | FILE]
+  bootheap emulate --board B [--port N] [--flash-dir DIR] [--app NAME | FILE | --bare]
       boot board B in the emulator; console on this terminal and, with --port, on
       tcp://127.0.0.1:N (0 = any free port). Flash (Storage, save()) persists in
       DIR/<B>.flash (default .bootheap/flash, or $BOOTHEAP_FLASH_DIR).
@@ -16,7 +16,8 @@ const USAGE = `usage:
   bootheap inspect --port P [--board B] [--svg FILE]
       read the heap image (MEM.dump()) from a board or emulator at P through the
       espruino tool; print the stats table and a coloured heap map; --svg writes a picture.
-  --app NAME uses dist/firmware/<B>/<NAME>.js (built by npm run build).`;
+  --app NAME uses dist/firmware/<B>/<NAME>.js (built by npm run build); emulate
+  loads the "demo" app when it is built and no app is named.`;
 
 export async function main(argv: string[]): Promise<number> {
   try {
