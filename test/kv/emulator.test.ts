@@ -241,4 +241,25 @@ describe("kv in the emulator", () => {
       await emu.stop();
     }
   }, 60_000);
+
+  test("4000 requests leave the board's JsVar usage (process.memory().usage) where it was", async () => {
+    const emu = await emulateKv({ board: "ESPRUINOWIFI" });
+    try {
+      const usage = async () => Number(/U=(\d+)/.exec(await emu.console('print("U="+process.memory().usage)', /U=\d+/))![1]);
+      const c = new Client(emu.port);
+      await c.ready();
+      expect(await c.cmd("PING")).toBe("PONG");
+      const before = await usage();
+      for (let round = 0; round < 20; round++) {
+        const batch: Buffer[] = [];
+        for (let i = 0; i < 50; i++) batch.push(resp("SET", "k" + i, "v" + round), resp("RPUSH", "l", "x" + i), resp("GET", "k" + i), resp("LPOP", "l"));
+        c.send(Buffer.concat(batch));
+        for (let i = 0; i < 200; i++) await c.reply();
+      }
+      expect(await usage()).toBe(before);
+      c.close();
+    } finally {
+      await emu.stop();
+    }
+  }, 60_000);
 });
