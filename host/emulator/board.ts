@@ -324,6 +324,7 @@ export class EmulatedBoard {
       envJSON: () => JSON.stringify(boardEnv(this.profile)),
       memory: (runGc: boolean) => this.memory.processMemory(runGc),
       sizeOf: (v: unknown) => this.memory.sizeOf(v),
+      addressOf: (v: unknown) => (typeof v === "object" && v !== null ? this.memory.addressOf(v) : 0),
       errorFlags: () => {
         const list = this.errorFlagList.join(",");
         this.errorFlags.clear();

@@ -42,6 +42,13 @@ describe("JsVar budget", () => {
     t.board.dispose();
   });
 
+  it("gives a flat buffer's address with E.getAddressOf(b, true), 0 for a chained one", () => {
+    const t = bootBoard("PUCKJS");
+    expect(resultOf(t, "E.getAddressOf(new Uint8Array(200), true) > 0")).toBe("=true");
+    expect(resultOf(t, "E.getAddressOf(new Uint8Array(8), true)")).toBe("=0");
+    t.board.dispose();
+  });
+
   it("charges loaded code text", () => {
     const t = bootBoard("PUCKJS");
     const before = Number(resultOf(t, "process.memory().usage").slice(1));

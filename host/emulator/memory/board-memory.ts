@@ -32,6 +32,16 @@ export class BoardMemory {
     this.registry!.register(view, id);
   }
 
+  /**
+   * E.getAddressOf(buffer, true): where a flat buffer's bytes start, or 0 when the buffer is
+   * not flat (a chained string), which is how firmware checks it got one contiguous heap.
+   */
+  addressOf(value: object): number {
+    const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
+    const id = this.ids.get(buffer);
+    return id === undefined ? 0 : this.heap.flatAddressOf(id);
+  }
+
   /** Blocks kept by code text (function sources) until the next reset. */
   chargeCode(chars: number): void {
     if (chars > 0) this.heap.allocScattered(this.heap.chainedBlocks(chars));

@@ -9,6 +9,8 @@ import { BlockMap } from "./block-map.js";
 export const BOOT_BLOCK_COUNT = 64;
 /** Below this many bytes the device stores an ArrayBuffer as a chained string, not flat. */
 export const FLAT_STRING_MIN_BYTES = 17;
+/** Where the JsVar store would start in the chip's RAM (STM32/nRF52 SRAM). */
+const RAM_BASE_ADDRESS = 0x20000000;
 /** Allocations between GCs run only because a flat run was not found. */
 const RUN_RETRY_ALLOCS = 64;
 /** Bytes of a block a chained string cannot use for characters (next-block ref and flags). */
@@ -106,6 +108,13 @@ export class JsVarHeap {
     this.live.delete(id);
     if (a.scattered) this.map.freeScattered(a.scattered);
     else this.map.freeRun(a.start, a.count);
+  }
+
+  /** A device-like RAM address of a flat allocation's data (after its header block), or 0. */
+  flatAddressOf(id: number): number {
+    const a = this.live.get(id);
+    if (!a || a.scattered) return 0;
+    return RAM_BASE_ADDRESS + (a.start + 1) * this.blockBytes;
   }
 
   blocksOf(id: number): number {

@@ -104,6 +104,7 @@
       return s ? s.split(",") : [];
     },
     getSizeOf: function getSizeOf(v, depth) { return sys.sizeOf(v, depth | 0); },
+    getAddressOf: function getAddressOf(v, flatAddress) { return flatAddress ? sys.addressOf(v) : 0; },
     reboot: function reboot() { sys.reboot(); },
     defrag: function defrag() { sys.memory(true); },
     setBootCode: function setBootCode(code) { sys.storageWrite(".bootcde", String(code || ""), 0, 0); },
