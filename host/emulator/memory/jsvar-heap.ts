@@ -73,12 +73,14 @@ export class JsVarHeap {
 
   /** Storage for an ArrayBuffer's bytes; returns an allocation id for release(). */
   allocBuffer(byteLength: number): number {
+    const chainedCount = 1 + this.chainedBlocks(byteLength);
     if (byteLength >= FLAT_STRING_MIN_BYTES) {
       const count = this.flatBlocks(byteLength);
       let start = this.map.allocRun(count);
       // A full GC costs milliseconds; once the map is fragmented nearly every run request
-      // fails, so retry after a GC only when enough has been allocated since the last one.
-      if (start < 0 && this.allocsSinceCollect >= RUN_RETRY_ALLOCS) {
+      // fails, so retry after a GC only when enough has been allocated since the last one,
+      // or when the chained fallback would not fit either.
+      if (start < 0 && (this.allocsSinceCollect >= RUN_RETRY_ALLOCS || this.map.freeBlocks < chainedCount)) {
         this.runCollect();
         start = this.map.allocRun(count);
       }
@@ -88,7 +90,7 @@ export class JsVarHeap {
       }
       this.stats.nonFlatCount++;
     }
-    return this.allocScattered(1 + this.chainedBlocks(byteLength));
+    return this.allocScattered(chainedCount);
   }
 
   /** `count` blocks anywhere (objects, chained strings); returns an allocation id. */
