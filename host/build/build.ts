@@ -80,9 +80,6 @@ async function main(): Promise<void> {
   const codeIn = (option("code-in") ?? "flash") as CodeIn;
   if (codeIn !== "flash" && codeIn !== "ram") throw new Error("--code-in must be flash or ram, got " + codeIn);
 
-  for (const config of libraryConfigs as RollupOptions[]) await build(config);
-  execFileSync("npx", ["tsc", "-p", "tsconfig.types.json"], { stdio: "inherit" });
-
   const failures: string[] = [];
   const skipped: string[] = [];
   const explicit = boardName !== undefined || appName !== undefined;
@@ -124,6 +121,8 @@ async function main(): Promise<void> {
     console.error("\nbuild failed:\n  " + failures.join("\n  "));
     process.exit(1);
   }
+  for (const config of libraryConfigs as RollupOptions[]) await build(config);
+  execFileSync("npx", ["tsc", "-p", "tsconfig.types.json"], { stdio: "inherit" });
 }
 
 main().catch((e) => {
