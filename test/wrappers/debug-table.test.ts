@@ -83,3 +83,28 @@ describe("DebugAllocator table layout", () => {
     debug.free(p, 64);
   });
 });
+
+describe("readDebugTable: the table from the heap bytes alone", () => {
+  test("live and quarantined entries, counters, and null for a region without a table", async () => {
+    const { readDebugTable } = await import("../../src/wrappers/debug.js");
+    const { heap, region, debug } = setup(512);
+    const a = debug.alloc(20, 8, 1);
+    const b = debug.alloc(12, 4, 2);
+    debug.free(a, 20);
+    // Read through a copy of the bytes, as a host tool reads a dumped image.
+    const copy = new BootHeap(heap.sizeBytes);
+    for (let i = 0; i < heap.sizeBytes; i++) copy.u8[i] = heap.u8[i];
+    const table = readDebugTable(copy, copy.regions()[region.index])!;
+    expect(table).not.toBeNull();
+    expect(table.records).toBe(4);
+    expect(table.canaryBytes).toBe(8);
+    expect(table.liveCount).toBe(1);
+    expect(table.liveBytes).toBe(12);
+    expect(table.quarantinedBytes).toBe(36);
+    expect(table.peakBytes).toBe(32);
+    expect(table.sequence).toBe(3);
+    expect(table.entries.map((e) => [e.state, e.ptr, e.len, e.tag])).toEqual([["quarantined", a, 20, 1], ["live", b, 12, 2]]);
+    expect(table.entries[1].raw).toBe(b - 8);
+    expect(readDebugTable(copy, copy.regions()[0])).toBeNull();
+  });
+});
