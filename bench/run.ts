@@ -5,7 +5,7 @@
 //   tsx bench/run.ts [--quick] [--no-duktape] [--only abcd]
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
@@ -154,9 +154,10 @@ function find(results: Result[], engineName: string, workload: string, prefix: s
 
 async function main(): Promise<void> {
   const started = new Date();
+  const loadStart = loadavg();
   const t0 = performance.now();
   const L = (await import(pathToFileURL(join(ROOT, "dist/node/index.js")).href)) as typeof Library;
-  const env: Env = { engine: "node", L, M: MemPool, clock: () => performance.now(), scale: quick ? 0.05 : 1, repeats: quick ? 1 : 3, warmup: true, churnOps: quick ? 50000 : 1000000, log };
+  const env: Env = { engine: "node", L, M: MemPool, clock: () => performance.now(), scale: quick ? 0.05 : 1, repeats: quick ? 1 : 5, warmup: true, churnOps: quick ? 50000 : 1000000, log };
   log("Node " + process.version + ": workloads on dist/node/index.js");
   const results = runAll(env, only);
   const nodeMeta = metadata(env);
@@ -225,6 +226,7 @@ async function main(): Promise<void> {
     "- Node " + machine.node + " running `dist/node/index.js` (the bundle users import); Duktape " + machine.duk + " (`duk`) running `dist/espruino/bootheap.min.js` (the ES5 on-device bundle)",
     "- @thi.ng/malloc " + JSON.parse(readFileSync(join(ROOT, "node_modules/@thi.ng/malloc/package.json"), "utf8")).version + " `MemPool` (defaults: align 8, compact, split); on Duktape bundled by esbuild and lowered to ES5 by TypeScript",
     "- Node: " + env.repeats + " timed runs per pair after one warm-up run, median reported; Duktape (an interpreter: nothing to warm up): one run, operation counts of (a)-(c) scaled by " + DUK_SCALE + " to keep the run short; (d) " + fmt(DUK_CHURN_OPS) + " operations on both engines",
+    "- load average (1, 5, 15 min) at start " + loadStart.map((x) => x.toFixed(2)).join(", ") + ", at end " + loadavg().map((x) => x.toFixed(2)).join(", ") + " (" + cpus().length + " cores)",
     "- time: Node part " + nodeSeconds.toFixed(0) + " s, Duktape part " + duk.seconds.toFixed(0) + " s, total " + ((performance.now() - t0) / 1000).toFixed(0) + " s",
     "",
     "An operation is one alloc or one free (workload (c): one allocation, the reset included in the time).",

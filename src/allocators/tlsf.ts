@@ -383,7 +383,7 @@ export class TlsfAllocator implements Allocator {
     const bad = function (h: number, what: string): never {
       return fail("Corrupt", name + ": block at " + h + ": " + what);
     };
-    if (u32[s + S_FIRST] !== this.first || u32[s + S_CONFIG] !== (this.slLog2 | (this.flCount << 8))) bad(this.first, "the region state words were overwritten");
+    if (u32[s + S_FIRST] !== this.first || u32[s + S_CONFIG] !== (this.slLog2 | (this.flCount << 8))) bad(this.first, "state words overwritten");
     let h = this.first;
     let prevFree = false;
     let freeBlocks = 0;
@@ -392,13 +392,13 @@ export class TlsfAllocator implements Allocator {
     while (h < this.last) {
       const w = u32[h >> 2];
       const size = w & SIZE_MASK;
-      if (w >>> 24 !== tag(h, size)) bad(h, "header " + w + " has a bad check byte");
-      if ((w & 4) !== 0) bad(h, "reserved header bit 2 is set");
-      if (size < TLSF_BLOCK_MIN_BYTES || h + size > this.last) bad(h, "size " + size + " does not fit between " + this.first + " and " + this.last);
-      if (((w & PREV_FREE) !== 0) !== prevFree) bad(h, "the prev-free bit disagrees with the block before");
+      if (w >>> 24 !== tag(h, size)) bad(h, "bad check byte in header " + w);
+      if ((w & 4) !== 0) bad(h, "reserved bit 2 set");
+      if (size < TLSF_BLOCK_MIN_BYTES || h + size > this.last) bad(h, "size " + size + " out of range");
+      if (((w & PREV_FREE) !== 0) !== prevFree) bad(h, "prev-free bit wrong");
       if ((w & FREE) !== 0) {
-        if (prevFree) bad(h, "two free blocks in a row (not coalesced)");
-        if (u32[((h + size) >> 2) - 1] !== h) bad(h, "boundary tag " + u32[((h + size) >> 2) - 1] + " is not the block's address");
+        if (prevFree) bad(h, "free after free (not coalesced)");
+        if (u32[((h + size) >> 2) - 1] !== h) bad(h, "boundary tag " + u32[((h + size) >> 2) - 1] + " wrong");
         const index = listIndex(size, this.slLog2);
         if (index >= this.flCount << this.slLog2) bad(h, "size " + size + " has no free list");
         let found = false;
@@ -409,7 +409,7 @@ export class TlsfAllocator implements Allocator {
             break;
           }
         }
-        if (!found) bad(h, "free block of " + size + " bytes is not on its free list " + index);
+        if (!found) bad(h, "free block not on its list " + index);
         freeBlocks++;
         prevFree = true;
       } else {
@@ -419,37 +419,37 @@ export class TlsfAllocator implements Allocator {
       }
       h += size;
     }
-    if (h !== this.last) bad(h, "the blocks overrun the sentinel at " + this.last);
+    if (h !== this.last) bad(h, "blocks overrun the sentinel at " + this.last);
     const sw = u32[h >> 2];
-    if ((sw & (SIZE_MASK | FREE | 4)) !== 0 || sw >>> 24 !== tag(h, 0)) bad(h, "the sentinel header " + sw + " was overwritten");
-    if (((sw & PREV_FREE) !== 0) !== prevFree) bad(h, "the sentinel's prev-free bit disagrees with the last block");
-    if (used !== u32[s + S_USED]) bad(this.first, "used bytes " + used + " but the counter says " + u32[s + S_USED]);
-    if (count !== u32[s + S_COUNT]) bad(this.first, count + " used blocks but the counter says " + u32[s + S_COUNT]);
+    if ((sw & (SIZE_MASK | FREE | 4)) !== 0 || sw >>> 24 !== tag(h, 0)) bad(h, "sentinel overwritten: " + sw);
+    if (((sw & PREV_FREE) !== 0) !== prevFree) bad(h, "sentinel prev-free bit wrong");
+    if (used !== u32[s + S_USED]) bad(this.first, "used bytes " + used + ", counter " + u32[s + S_USED]);
+    if (count !== u32[s + S_COUNT]) bad(this.first, count + " used blocks, counter " + u32[s + S_COUNT]);
     // Every list: links both ways, members free and of the list's size class, bitmaps exact.
     let listed = 0;
     const flBitmap = u32[s + S_FL];
     for (let fl = 0; fl < 32; fl++) {
       const slBitmap = fl < this.flCount ? u32[this.sm + fl] : 0;
-      if (((flBitmap >>> fl) & 1) !== (slBitmap !== 0 ? 1 : 0)) bad(this.first, "first-level bit " + fl + " disagrees with its second-level bitmap " + slBitmap);
+      if (((flBitmap >>> fl) & 1) !== (slBitmap !== 0 ? 1 : 0)) bad(this.first, "first-level bit " + fl + " wrong");
       if (fl >= this.flCount) continue;
       for (let sl = 0; sl < 1 << this.slLog2; sl++) {
         const index = (fl << this.slLog2) | sl;
         let f = u32[this.hd + index];
-        if (((slBitmap >>> sl) & 1) !== (f !== 0 ? 1 : 0)) bad(f, "second-level bit " + sl + " of level " + fl + " disagrees with list " + index);
+        if (((slBitmap >>> sl) & 1) !== (f !== 0 ? 1 : 0)) bad(f, "second-level bit wrong for list " + index);
         let back = 0;
         while (f !== 0) {
-          if (f < this.first || f >= this.last || (f & 7) !== 4) bad(f, "list " + index + " links to an address outside the blocks");
+          if (f < this.first || f >= this.last || (f & 7) !== 4) bad(f, "list " + index + " links outside the blocks");
           const w = u32[f >> 2];
           if ((w & FREE) === 0) bad(f, "used block on free list " + index);
-          if (listIndex(w & SIZE_MASK, this.slLog2) !== index) bad(f, "block of " + (w & SIZE_MASK) + " bytes on the wrong free list " + index);
+          if (listIndex(w & SIZE_MASK, this.slLog2) !== index) bad(f, "on the wrong free list " + index);
           if (u32[(f >> 2) + 2] !== back) bad(f, "back link " + u32[(f >> 2) + 2] + " should be " + back);
-          if (++listed > freeBlocks) bad(f, "the free lists hold more entries than there are free blocks (a cycle?)");
+          if (++listed > freeBlocks) bad(f, "free lists longer than the free blocks (cycle?)");
           back = f;
           f = u32[(f >> 2) + 1];
         }
       }
     }
-    if (listed !== freeBlocks) bad(this.first, listed + " blocks on free lists but " + freeBlocks + " free blocks");
+    if (listed !== freeBlocks) bad(this.first, listed + " listed, " + freeBlocks + " free blocks");
   }
 
   /**
@@ -586,11 +586,11 @@ export class TlsfAllocator implements Allocator {
   /** Words for an error message: why liveHeader refused `ptr` (error path only). */
   private whyNotLive(ptr: number): string {
     if ((ptr >>> 0) !== ptr) return "not a whole number";
-    if (ptr <= this.first || ptr >= this.last) return "outside the heap's blocks " + (this.first + 4) + ".." + this.last;
-    if ((ptr & 7) !== 0) return "not 8-aligned, so not the start of a block";
+    if (ptr <= this.first || ptr >= this.last) return "outside " + (this.first + 4) + ".." + this.last;
+    if ((ptr & 7) !== 0) return "not 8-aligned";
     const w = this.u32[(ptr - 4) >> 2];
     if ((w & FREE) !== 0 && w >>> 24 === tag(ptr - 4, w & SIZE_MASK)) return "the block is free: double free?";
-    return "no valid block header before it: an interior pointer, a freed and merged block, or a foreign pointer";
+    return "no live block header before it: interior, freed or foreign pointer";
   }
 }
 export interface TlsfAllocator extends TypedHelpers {}
