@@ -29,6 +29,10 @@ export async function emulate(args: ParsedArgs): Promise<number> {
   const progress = new Progress();
   progress.update(`booting ${board.name} (flash ${flashPath})`);
   const host = new BoardHost({ board, flashPath });
+  // The terminal sees the board from its first byte (banner, app output) when it is the console.
+  const onTerminal = port === null || Boolean(process.stdin.isTTY);
+  const early: string[] = [];
+  const stopEarly = onTerminal ? host.onOutput((t) => early.push(t)) : () => {};
   await host.ready;
   if (app) {
     progress.update(`loading ${app.label}`);
@@ -52,8 +56,10 @@ export async function emulate(args: ParsedArgs): Promise<number> {
       resolveExit(0);
     };
     // With only a TCP console asked for and no terminal, stdin is left alone.
-    if (port === null || process.stdin.isTTY) {
+    if (onTerminal) {
       process.stdout.write(`bootheap: ${board.name} console here; Ctrl-C interrupts, Ctrl-D or Ctrl-C twice quits\n`);
+      stopEarly();
+      process.stdout.write(Buffer.from(early.join(""), "latin1"));
       detach = attachTerminal(host, () => void stop());
     }
     process.once("SIGTERM", () => void stop());

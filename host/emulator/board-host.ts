@@ -16,6 +16,7 @@ export class BoardHost {
   private readonly flags = new Int32Array(new SharedArrayBuffer(4));
   private readonly listeners = new Set<(text: string) => void>();
   private appLoaded: ((ok: boolean) => void) | null = null;
+  private pongs: Array<() => void> = [];
   readonly ready: Promise<void>;
   private exited = false;
 
@@ -32,6 +33,7 @@ export class BoardHost {
         else if (m.type === "fatal") reject(new Error(`${options.board.name}: ${m.message}`));
         else if (m.type === "output") for (const l of this.listeners) l(m.text);
         else if (m.type === "app-loaded") this.appLoaded?.(m.ok);
+        else if (m.type === "pong") this.pongs.shift()?.();
       });
       this.worker.on("error", reject);
       this.worker.on("exit", () => {
@@ -57,6 +59,15 @@ export class BoardHost {
     return new Promise((resolve) => {
       this.appLoaded = resolve;
       this.post({ type: "load-app", code });
+    });
+  }
+
+  /** Resolves once the board has handled all input sent so far and its output has arrived. */
+  flush(): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.pongs.push(resolve);
+      this.post({ type: "ping" });
     });
   }
 

@@ -62,6 +62,7 @@ export class EmulatedBoard {
   private promptVisible = false;
   private echoEnabled = true;
   private disposed = false;
+  private ctrlCStoppedProgram = false;
   private readonly chargeCodeText: boolean;
 
   constructor(options: EmulatedBoardOptions) {
@@ -77,6 +78,11 @@ export class EmulatedBoard {
       line: (code, echo) => this.consoleLine(code, echo && this.echoEnabled),
       cleared: (dropped) => {
         Atomics.store(this.flags, 0, 0);
+        // This Ctrl-C already stopped a running program; on the device it does one or the other.
+        if (this.ctrlCStoppedProgram) {
+          this.ctrlCStoppedProgram = false;
+          return;
+        }
         this.emit(dropped.length ? `\r${" ".repeat(dropped.length + 1)}\r>` : "\x08>");
         this.promptVisible = true;
       },
@@ -130,6 +136,7 @@ export class EmulatedBoard {
   // --- console ---
 
   private consoleLine(code: string, echo: boolean): void {
+    this.ctrlCStoppedProgram = false;
     if (echo) {
       this.emit("\r\n");
       this.promptVisible = false;
@@ -197,6 +204,7 @@ export class EmulatedBoard {
 
   private reportUncaught(e: unknown): void {
     if (e instanceof BoardInterrupt) {
+      this.ctrlCStoppedProgram = e.reason === "ctrl-c";
       this.write("Execution Interrupted\r\n");
       if (e.reason === "memory") this.write(`New interpreter error: ${this.errorFlagList.join(",")}\r\n`);
       return;

@@ -5,8 +5,10 @@ import type { BoardHost } from "./board-host.js";
 
 const DOUBLE_CTRL_C_MS = 1000;
 
+/** `onExit` is called when the user quits, or when stdin ends (after the board answered it). */
 export function attachTerminal(host: BoardHost, onExit: () => void): () => void {
   const stdin = process.stdin;
+  stdin.pause();
   let lastCtrlC = 0;
   const unsubscribe = host.onOutput((text) => {
     if (text !== "\x08>") lastCtrlC = 0;
@@ -21,14 +23,16 @@ export function attachTerminal(host: BoardHost, onExit: () => void): () => void 
     }
     host.write(chunk);
   };
+  // Piped input: let the board answer everything before leaving.
+  const onEnd = (): void => void host.flush().then(onExit);
   if (stdin.isTTY) stdin.setRawMode(true);
   stdin.on("data", onData);
-  stdin.on("end", onExit);
+  stdin.on("end", onEnd);
   stdin.resume();
   return () => {
     unsubscribe();
     stdin.off("data", onData);
-    stdin.off("end", onExit);
+    stdin.off("end", onEnd);
     if (stdin.isTTY) stdin.setRawMode(false);
     stdin.pause();
   };

@@ -27,6 +27,8 @@ port.on("message", (m: ToBoard) => {
   else if (m.type === "load-app") {
     const r = board.evaluate(m.code);
     send({ type: "app-loaded", ok: r.ok });
+  } else if (m.type === "ping") {
+    send({ type: "pong" });
   } else if (m.type === "stop") {
     board.dispose();
     port.close();
