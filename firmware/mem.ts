@@ -1,5 +1,6 @@
 // MEM, the REPL object: type MEM.stats(), MEM.map(), MEM.check() ... at the board's console.
-// Each prints its text (a returned string would echo with escapes) and returns a value tests use.
+// The console commands print and return nothing to echo (the REPL would print a returned
+// string again, escaped, and an array of reports in full); programs read MEM.reports().
 import type { Allocator } from "../src/allocator.js";
 import type { BootHeap } from "../src/heap/boot-heap.js";
 import { dumpImage } from "../src/inspect/image.js";
@@ -14,8 +15,10 @@ import { printLeaks } from "./instrument.js";
 export interface Mem {
   /** The heap itself, for a closer look at the REPL (MEM.heap.regions()). */
   heap: BootHeap;
-  stats(): RegionReport[];
-  map(): string;
+  stats(): void;
+  map(): void;
+  /** The per-region numbers behind MEM.stats(), for programs. */
+  reports(): RegionReport[];
   check(): boolean;
   leaks(): number;
   dump(): void;
@@ -31,14 +34,13 @@ export function makeMem(heap: BootHeap, allocators: { [name: string]: Allocator 
   return {
     heap: heap,
     stats: function () {
-      const reports = heapReports(heap);
-      say(statsTable(reports));
-      return reports;
+      say(statsTable(heapReports(heap)));
     },
     map: function () {
-      const text = heapMap(heap);
-      say(text);
-      return text;
+      say(heapMap(heap));
+    },
+    reports: function () {
+      return heapReports(heap);
     },
     /** Runs every allocator's integrity check (debug builds: canaries and quarantine too); throws the first problem. */
     check: function () {
