@@ -62,6 +62,7 @@ describe("kv in the emulator", () => {
       const mem = (await run(cli, ["-p", String(emu.port), "INFO", "memory"])).stdout;
       expect(mem).toContain("limits: connectionsMax=4 keyCount=128 keySizeMax=32 valueSizeMax=64 listLengthMax=128");
       expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
+      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
     } finally {
       await emu.stop();
     }
@@ -87,6 +88,7 @@ describe("kv in the emulator", () => {
       await c.waitClosed();
       expect(await settledUsed(emu.port, before)).toEqual(before);
       expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
+      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
     } finally {
       await emu.stop();
     }
@@ -116,6 +118,7 @@ describe("kv in the emulator", () => {
       for (const c of clients) await c.waitClosed();
       expect(await settledUsed(emu.port, before)).toEqual(before);
       expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
+      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
     } finally {
       await emu.stop();
     }
@@ -152,6 +155,7 @@ describe("kv in the emulator", () => {
       expect(await settledUsed(emu.port, before)).toEqual(before);
       c.close();
       expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
+      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
     } finally {
       await emu.stop();
     }
@@ -188,6 +192,7 @@ describe("kv in the emulator", () => {
       expect(after.pages).toBe(0);
       expect(after.conns).toBe(before.conns - 24);
       expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
+      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
     } finally {
       await emu.stop();
     }
@@ -221,6 +226,7 @@ describe("kv in the emulator", () => {
       expect(await c.cmd("INFO", "server")).toContain("kv_restored:1");
       c.close();
       expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
+      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
     } finally {
       await emu.stop();
     }
@@ -237,6 +243,7 @@ describe("kv in the emulator", () => {
       expect(await c.cmd("FLUSHALL")).toBe("OK");
       c.close();
       expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
+      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
     } finally {
       await emu.stop();
     }

@@ -67,3 +67,27 @@ test("checkAllAllocationFailures over the request path", () => {
   expect(dynamic()).toEqual(baseline);
   checkAll(memory);
 });
+
+test("checkAllAllocationFailures over the accept path: a client that cannot get its buffers is refused, nothing leaks", () => {
+  const plan = kvPlan(CONFIG);
+  plan.regions.push({ name: "backing", kind: "tlsf", sizeBytes: 8192 });
+  const memory = makeMemory(plan);
+  const kv = new Kv(memory, CONFIG, false);
+  const n = checkAllAllocationFailures(memory.allocators.backing, (allocator: Allocator) => {
+    const m = { ...memory, allocators: { ...memory.allocators, conns: allocator, rx: allocator, tx: allocator } };
+    const server = new KvServer(Object.assign(Object.create(Object.getPrototypeOf(kv)), kv, { memory: m }));
+    const s = new FakeSocket();
+    const c = server.accept(s);
+    if (c === 0) {
+      expect(s.take()).toBe("-ERR max number of clients reached\r\n");
+      expect(s.ended).toBe(true);
+      return false;
+    }
+    s.feed(cmd("PING"));
+    expect(s.take()).toBe("+PONG\r\n");
+    s.end();
+    return true;
+  });
+  expect(n).toBe(3);
+  checkAll(memory);
+});

@@ -35,11 +35,26 @@ export function kvPort(config: KvConfig): number {
   return kvLayout(config).port;
 }
 
+declare const setTimeout: ((fn: () => void, ms: number) => unknown) | undefined;
+
+/** Milliseconds between attempts to listen while the network is not up yet (WiFi still connecting). */
+const LISTEN_RETRY_MS = 5000;
+
 /** Starts kv over a carved heap and a `net` module; returns the server (tests stop it). */
 export function startKv(memory: Memory, restored: boolean, config: KvConfig, net: NetModule, port: number): KvServer {
   const kv = new Kv(memory, config, restored);
   const server = new KvServer(kv);
-  server.listen(net, port);
+  const attempt = function () {
+    try {
+      server.listen(net, port);
+      say("kv: listening on port " + port + " (" + kv.store.count + " keys" + (kv.restored ? ", restored" : "") + ")");
+    } catch (e) {
+      if (typeof setTimeout !== "function") throw e;
+      say("kv: cannot listen on port " + port + " yet (" + String((e as Error).message) + "); trying again in " + LISTEN_RETRY_MS / 1000 + " s");
+      setTimeout(attempt, LISTEN_RETRY_MS);
+    }
+  };
+  attempt();
   return server;
 }
 
@@ -57,9 +72,7 @@ const app: App = {
     if (typeof require !== "function") throw new Error("kv needs require(\"net\")");
     const net = require("net") as NetModule;
     const port = kvPort(config);
-    const server = startKv(memory, restored, config, net, port);
-    setGlobal("KV", server);
-    say("kv: listening on port " + port + " (" + server.kv.store.count + " keys" + (server.kv.restored ? ", restored" : "") + ")");
+    setGlobal("KV", startKv(memory, restored, config, net, port));
   },
 };
 export default app;
