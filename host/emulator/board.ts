@@ -75,7 +75,7 @@ export class EmulatedBoard {
       echo: (t) => {
         if (this.echoEnabled) this.emit(t);
       },
-      line: (code, echo) => this.consoleLine(code, echo && this.echoEnabled),
+      line: (code, echo, firstLine) => this.consoleLine(code, echo && this.echoEnabled, firstLine),
       cleared: (dropped) => {
         Atomics.store(this.flags, 0, 0);
         // This Ctrl-C already stopped a running program; on the device it does one or the other.
@@ -114,8 +114,23 @@ export class EmulatedBoard {
     return r;
   }
 
+  /** The device's text for a value; a value whose getters throw still gets a text. */
   format(value: unknown): string {
-    return this.ctx.format(value);
+    try {
+      return this.ctx.format(value);
+    } catch (e) {
+      return `<unprintable: ${e instanceof Error ? e.message : String(e)}>`;
+    }
+  }
+
+  /**
+   * A rejected promise nobody handled, or an interrupt that hit a promise callback: reported
+   * as the device reports an uncaught error, instead of taking the host process down.
+   */
+  reportUnhandledRejection(reason: unknown): void {
+    if (this.disposed) return;
+    this.reportUncaught(reason);
+    this.showPrompt();
   }
 
   /** The program's global object (tests look at it). */
@@ -135,7 +150,7 @@ export class EmulatedBoard {
 
   // --- console ---
 
-  private consoleLine(code: string, echo: boolean): void {
+  private consoleLine(code: string, echo: boolean, firstLine: number): void {
     this.ctrlCStoppedProgram = false;
     if (echo) {
       this.emit("\r\n");
@@ -145,10 +160,10 @@ export class EmulatedBoard {
       this.showPrompt();
       return;
     }
-    const r = this.runTask(() => this.runCode(code, "console"), false);
+    const r = this.runTask(() => this.runCode(code, "console", firstLine), false);
     if (r.ok) {
       this.codeLog.push(code);
-      if (echo) this.write(`=${this.ctx.format(r.value)}\r\n`);
+      if (echo) this.write(`=${this.format(r.value)}\r\n`);
     }
     this.showPrompt();
   }
@@ -175,10 +190,10 @@ export class EmulatedBoard {
 
   // --- running code ---
 
-  private runCode(source: string, filename: string): unknown {
-    const prepared = prepareCode(source);
+  private runCode(source: string, filename: string, firstLine = 1): unknown {
+    const prepared = prepareCode(source, firstLine);
     if (this.chargeCodeText) this.memory.chargeCode(prepared.retainedSourceChars);
-    return new vm.Script(prepared.code, { filename }).runInContext(this.ctx.context);
+    return new vm.Script(prepared.code, { filename, lineOffset: firstLine - 1 }).runInContext(this.ctx.context);
   }
 
   /** Runs program code; prints what escapes it; then deferred actions and the prompt. */
@@ -213,7 +228,7 @@ export class EmulatedBoard {
       this.write(`Uncaught SyntaxError: ${e.message}\r\n`);
       return;
     }
-    this.write(`Uncaught ${describeError(e, (v) => this.ctx.format(v))}\r\n`);
+    this.write(`Uncaught ${describeError(e, (v) => this.format(v))}\r\n`);
   }
 
   private afterTask(): void {

@@ -55,9 +55,12 @@ const BINDING_PARENTS: Record<string, string[]> = {
   UpdateExpression: ["argument"],
 };
 
+/** Line of the source's first line in its file (the espruino tool sends ESC [ n d marks). */
+let lineOffset = 0;
+
 function reject(node: AnyNode, message: string): never {
   const loc = node.loc!.start;
-  throw new EspruinoSyntaxError(message, loc.line, loc.column + 1);
+  throw new EspruinoSyntaxError(message, loc.line + lineOffset, loc.column + 1);
 }
 
 function children(node: AnyNode): Array<[string, AnyNode]> {
@@ -177,22 +180,56 @@ function scopeNames(fn: AnyNode): Set<string> {
   return names;
 }
 
+/** How often each name is declared with let/const/class in a function (or program), nested blocks included. */
+function lexicalCounts(fn: AnyNode): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (name: string): void => void counts.set(name, (counts.get(name) ?? 0) + 1);
+  const visit = (node: AnyNode): void => {
+    if (node.type === "VariableDeclaration" && node.kind !== "var") {
+      for (const d of node.declarations as AnyNode[]) if ((d.id as AnyNode).type === "Identifier") add((d.id as AnyNode).name as string);
+    }
+    if (node.type === "ClassDeclaration" && node.id) add((node.id as AnyNode).name as string);
+    for (const [, c] of children(node)) if (!FUNCTIONS.has(c.type)) visit(c);
+  };
+  visit(fn.type === "Program" ? fn : (fn.body as AnyNode));
+  return counts;
+}
+
 /**
  * Checks `source` against Espruino's grammar and returns the code to run.
- * Throws EspruinoSyntaxError naming line and column for what the device rejects.
+ * Throws EspruinoSyntaxError naming line (counted from `firstLine`) and column for what the
+ * device rejects.
  */
-export function prepareCode(source: string): PreparedCode {
+export function prepareCode(source: string, firstLine = 1): PreparedCode {
+  lineOffset = firstLine - 1;
   let program: AnyNode;
   try {
     program = parse(source, { ecmaVersion: "latest", sourceType: "script", locations: true, allowReturnOutsideFunction: false }) as unknown as AnyNode;
   } catch (e) {
     const err = e as Error & { loc?: { line: number; column: number } };
-    const line = err.loc?.line ?? 1;
+    const line = (err.loc?.line ?? 1) + lineOffset;
     const column = (err.loc?.column ?? 0) + 1;
     throw new EspruinoSyntaxError(err.message.replace(/\s*\(\d+:\d+\)$/, ""), line, column);
   }
   const edits: Edit[] = [];
   let retainedSourceChars = 0;
+  // The innermost function (or the program) around the node being visited, for the let rewrite.
+  const owners: AnyNode[] = [program];
+  const lexical = new Map<AnyNode, Map<string, number>>();
+
+  // On the device a `let` loop variable is one variable for all iterations (closures see the
+  // last value): `var` gives V8 the same behaviour, unless that would clash with another
+  // lexical declaration of the name in the function.
+  const shareLoopVariable = (decl: AnyNode): void => {
+    if (decl.type !== "VariableDeclaration" || decl.kind !== "let") return;
+    const owner = owners[owners.length - 1];
+    if (!lexical.has(owner)) lexical.set(owner, lexicalCounts(owner));
+    const counts = lexical.get(owner)!;
+    for (const d of decl.declarations as AnyNode[]) {
+      if ((d.id as AnyNode).type !== "Identifier" || counts.get((d.id as AnyNode).name as string) !== 1) return;
+    }
+    edits.push(replace(decl.start, decl.start + 3, "var"));
+  };
   // Function scopes we are inside, with the names already bound by a `let` rewrite in each.
   const scopes: Array<{ node: AnyNode; names: Set<string>; declared: Set<string> }> = [];
 
@@ -228,6 +265,8 @@ export function prepareCode(source: string): PreparedCode {
       retainedSourceChars += node.end - node.start;
     }
     if (node.type === "FunctionDeclaration" && parent) rewriteDeclaration(node, parent, grandParent, depth);
+    if (node.type === "ForStatement" && node.init) shareLoopVariable(node.init as AnyNode);
+    if (node.type === "ForInStatement" || node.type === "ForOfStatement") shareLoopVariable(node.left as AnyNode);
     if (LOOPS.has(node.type)) {
       const body = node.body as AnyNode;
       const tick = `if(${HOOK_FLAGS}[0])${HOOK_TICK}();`;
@@ -243,7 +282,9 @@ export function prepareCode(source: string): PreparedCode {
     }
     const opensScope = isFunction && (node.body as AnyNode).type === "BlockStatement";
     if (opensScope) scopes.push({ node, names: scopeNames(node), declared: new Set() });
+    if (opensScope) owners.push(node);
     for (const [k, c] of children(node)) visit(c, node, k, parent, inFunction || isFunction || node.type.startsWith("Class"), depth + 1);
+    if (opensScope) owners.pop();
     if (opensScope) scopes.pop();
   };
   visit(program, null, "", null, false, 0);

@@ -89,6 +89,17 @@ describe("console over TCP, board in its own thread", () => {
       await waitFor("Execution Interrupted");
       client.write("1+1\r");
       await waitFor("=2");
+      // A second client sees the same console.
+      const second = net.connect(tcp.port, "127.0.0.1");
+      let seen = "";
+      second.on("data", (d) => (seen += d.toString("latin1")));
+      await new Promise((r) => second.once("connect", r));
+      second.write("Promise.reject(new Error('nobody handled'))\r");
+      await waitFor("Uncaught Error: nobody handled");
+      client.write("'still'+'here'\r");
+      await waitFor('="stillhere"');
+      expect(seen).toContain('="stillhere"');
+      second.destroy();
       client.destroy();
     } finally {
       await tcp.close();

@@ -99,3 +99,22 @@ describe("typed arrays and errors", () => {
     expect(resultOf(t, "try { new Uint8Array(new ArrayBuffer(70000), 65536) } catch (e) { e instanceof Error && e.constructor === Error }")).toBe("=true");
   });
 });
+
+describe("smaller quirks", () => {
+  const t = bootBoard("ESPRUINOWIFI");
+  afterAll(() => t.board.dispose());
+
+  it("shares a let loop variable between iterations, as the device does", () => {
+    expect(resultOf(t, "var fs = []; for (let i = 0; i < 3; i++) fs.push(function () { return i }); fs[0]()")).toBe("=3");
+    expect(resultOf(t, "(function () { let i = 9; for (let i = 0; i < 2; i++) {} return i })()")).toBe("=9");
+  });
+
+  it("truncates instead of rounding in Uint8ClampedArray", () => {
+    expect(resultOf(t, "var c = new Uint8ClampedArray(2); c[0] = 1.7; c[1] = 300; c[0] + ',' + c[1]")).toBe('="1,255"');
+  });
+
+  it("names the file line the espruino tool marked (ESC [ n d) in errors", () => {
+    expect(t.send("\x10\x1b[42dthrow new Error('here')\n")).toContain("Uncaught Error: here at line 42 col 7");
+    expect(t.send("\x10\x1b[7dvar x = 1 +;\n")).toMatch(/Uncaught SyntaxError: .* at line 7/);
+  });
+});

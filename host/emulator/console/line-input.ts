@@ -8,8 +8,11 @@ import { bracketDepth } from "./brackets.js";
 export interface LineInputEvents {
   /** Echo of typed input; only called for echoing lines. */
   echo(text: string): void;
-  /** A complete statement; `echo` false when the line began with 0x10. */
-  line(code: string, echo: boolean): void;
+  /**
+   * A complete statement; `echo` false when the line began with 0x10; `firstLine` is the line
+   * number the tool marked it with (ESC [ n d), or 1.
+   */
+  line(code: string, echo: boolean, firstLine: number): void;
   /** Ctrl-C with nothing running: the input line was dropped (it held `dropped`). */
   cleared(dropped: string): void;
   enquiry(): void;
@@ -26,6 +29,8 @@ export class LineInput {
   private escape: "" | "esc" | "csi" = "";
   private lastWasCR = false;
   private discarding = false;
+  private csiParams = "";
+  private firstLine = 1;
 
   constructor(private readonly on: LineInputEvents) {}
 
@@ -83,13 +88,22 @@ export class LineInput {
         this.append("\n");
       } else if (c === 0x5b) {
         this.escape = "csi";
+        this.csiParams = "";
       } else {
         this.escape = "";
       }
       return;
     }
-    // CSI: parameters then one final byte (letters, ~); arrows and line marks are ignored.
-    if ((c >= 0x40 && c <= 0x7e) || c < 0x20) this.escape = "";
+    // CSI: parameters then one final byte (letters, ~). ESC [ n d marks the line number of the
+    // statement that follows (the espruino tool sends it so errors name file lines); arrows
+    // and other sequences are ignored.
+    if ((c >= 0x40 && c <= 0x7e) || c < 0x20) {
+      this.escape = "";
+      const n = Number(this.csiParams);
+      if (c === 0x64 && this.text.length === 0 && Number.isInteger(n) && n > 0) this.firstLine = n;
+    } else {
+      this.csiParams += String.fromCharCode(c);
+    }
   }
 
   private append(ch: string): void {
@@ -112,9 +126,11 @@ export class LineInput {
     }
     const code = this.text;
     const echo = this.echoOn;
+    const firstLine = this.firstLine;
     this.text = "";
     this.echoOn = true;
-    this.on.line(code, echo);
+    this.firstLine = 1;
+    this.on.line(code, echo, firstLine);
   }
 
   private clear(): void {

@@ -115,9 +115,12 @@
 
   // Computed stores `o[k] = v` are routed here (syntax.ts): a negative index on a typed
   // array throws on the device, V8 ignores it.
+  // Uint8ClampedArray truncates fractions on the device where V8 rounds them.
+  var Clamped = G.Uint8ClampedArray;
   hide(G, "__bhW", function (o, k, v) {
     if (k < 0 && isView(o)) fail("Can't write to negative index " + k + " of a typed array");
-    o[k] = v;
+    if (typeof v === "number" && v % 1 !== 0 && o instanceof Clamped) o[k] = v < 0 ? 0 : Math.floor(v);
+    else o[k] = v;
     return v;
   });
 

@@ -22,8 +22,18 @@ const board = new EmulatedBoard({
   output: (text) => send({ type: "output", text }),
 });
 
+// In this thread every promise belongs to the board: an unhandled rejection is the program's.
+process.on("unhandledRejection", (reason) => board.reportUnhandledRejection(reason));
+
 port.on("message", (m: ToBoard) => {
-  if (m.type === "input") board.input(m.bytes);
+  if (m.type === "input") {
+    try {
+      board.input(m.bytes);
+    } catch (e) {
+      // A bug of the emulator, not of the program: say so and keep serving.
+      send({ type: "output", text: `\r\nINTERNAL ERROR (bootheap emulator): ${(e as Error).stack ?? String(e)}\r\n>` });
+    }
+  }
   else if (m.type === "load-app") {
     const r = board.evaluate(m.code);
     send({ type: "app-loaded", ok: r.ok });
