@@ -63,6 +63,8 @@ describe("Storage on the board", () => {
     expect(resultOf(t, "require('mymod').twice(21)")).toBe("=42");
     t.type("Modules.addCached('cached', 'module.exports = { v: 7 };')");
     expect(resultOf(t, "require('cached').v")).toBe("=7");
+    t.type("Modules.addCached('asfn', function () { exports.k = 5; })");
+    expect(resultOf(t, "require('asfn').k + (typeof exports)")).toBe('="5undefined"');
     expect(resultOf(t, "require('nowhere')")).toMatch(/^Uncaught Error: Module nowhere not found/);
   });
 });

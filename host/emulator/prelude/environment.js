@@ -226,8 +226,21 @@
 
   function runModule(code, name) {
     var module = { exports: {} };
-    var fn = typeof code === "function" ? code : sys.compileModule(String(code), name);
-    fn.call(module.exports, module.exports, module);
+    if (typeof code !== "function") {
+      sys.compileModule(String(code), name).call(module.exports, module.exports, module);
+      return module.exports;
+    }
+    // The espruino tool uploads modules as Modules.addCached(name, function () { ... }), whose
+    // body uses `exports` and `module` as free names.
+    var had = { exports: G.exports, module: G.module };
+    G.exports = module.exports;
+    G.module = module;
+    try {
+      code.call(module.exports);
+    } finally {
+      G.exports = had.exports;
+      G.module = had.module;
+    }
     return module.exports;
   }
   var natives = { Storage: function () { return Storage; } };
