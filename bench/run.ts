@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     "- cpu: " + machine.cpu,
     "- Node " + machine.node + " running `dist/node/index.js` (the bundle users import); Duktape " + machine.duk + " (`duk`) running `dist/espruino/bootheap.min.js` (the ES5 on-device bundle)",
     "- @thi.ng/malloc " + JSON.parse(readFileSync(join(ROOT, "node_modules/@thi.ng/malloc/package.json"), "utf8")).version + " `MemPool` (defaults: align 8, compact, split); on Duktape bundled by esbuild and lowered to ES5 by TypeScript",
-    "- Node: " + env.repeats + " timed runs per pair after one warm-up run, median reported; Duktape (an interpreter: nothing to warm up): one run, operation counts of (a)-(c) scaled by " + DUK_SCALE + " to keep the run short; (d) " + fmt(DUK_CHURN_OPS) + " operations on both engines",
+    "- Node: " + env.repeats + " timed runs per pair after one warm-up run, the fastest reported (the least disturbed by other work on the machine); Duktape (an interpreter: nothing to warm up): one run, operation counts of (a)-(c) scaled by " + DUK_SCALE + " to keep the run short; (d) " + fmt(DUK_CHURN_OPS) + " operations on both engines",
     "- load average (1, 5, 15 min) at start " + loadStart.map((x) => x.toFixed(2)).join(", ") + ", at end " + loadavg().map((x) => x.toFixed(2)).join(", ") + " (" + cpus().length + " cores)",
     "- time: Node part " + nodeSeconds.toFixed(0) + " s, Duktape part " + duk.seconds.toFixed(0) + " s, total " + ((performance.now() - t0) / 1000).toFixed(0) + " s",
     "",

@@ -238,6 +238,20 @@ describe("TlsfAllocator: steps per operation never exceed TLSF_STEPS_MAX", () =>
       u.check();
     }
     expect(worst.remap).toBe(TLSF_STEPS_MAX.remap);
+    // remap sliding down into free neighbours on both sides when nothing else fits:
+    // live + live + find + 2 unlink (the three blocks are exactly the size: no remainder to link) = 5.
+    resetWorst();
+    const heap3 = new BootHeap(8192);
+    const v = new TlsfAllocator(heap3, heap3.carve(4096, 8, "gp"));
+    const q1 = v.alloc(100);
+    const q2 = v.alloc(100);
+    const q3 = v.alloc(100);
+    v.alloc(v.stats().largestFreeBytes);
+    v.free(q1, 100);
+    v.free(q3, 100);
+    expect(v.remap(q2, 100, 300)).toBe(q1);
+    expect(worst.remap).toBe(5);
+    v.check();
     t.check();
   });
 });

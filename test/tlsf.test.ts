@@ -185,6 +185,49 @@ describe("TlsfAllocator resize and remap", () => {
   });
 });
 
+describe("TlsfAllocator remap when the heap is full", () => {
+  test("slides down into a free previous block (and the free next one) when no other block fits", () => {
+    for (const freeNext of [false, true]) {
+      const { heap, t } = make(4096);
+      const a = t.alloc(100);
+      const b = t.alloc(100);
+      const c = t.alloc(100);
+      const rest = t.stats().largestFreeBytes;
+      const d = t.alloc(rest);
+      expect(d).not.toBe(0);
+      fillPattern(heap, b, 100, 5);
+      t.free(a, 100);
+      if (freeNext) t.free(c, 100);
+      const want = freeNext ? 300 : 180;
+      const p = t.remap(b, 100, want);
+      expect(p).toBe(a);
+      checkPattern(heap, p, 100, 5, "slid block");
+      expect(t.isLive(b)).toBe(false);
+      expect(codeOf(() => t.free(b, 100))).toBe("InvalidFree");
+      t.check();
+      expect(t.sizeOf(p)).toBeGreaterThanOrEqual(want);
+      t.free(p, want);
+      t.free(d, rest);
+      if (!freeNext) t.free(c, 100);
+      t.check();
+      expect(t.stats().freeBlockCount).toBe(1);
+    }
+  });
+
+  test("returns 0 and changes nothing when even the neighbours together are too small", () => {
+    const { heap, t } = make(4096);
+    const a = t.alloc(100);
+    const b = t.alloc(100);
+    t.alloc(100);
+    t.alloc(t.stats().largestFreeBytes);
+    t.free(a, 100);
+    const image = snapshot(heap);
+    expect(t.remap(b, 100, 400)).toBe(0);
+    expectUnchanged(heap, image);
+    t.check();
+  });
+});
+
 describe("TlsfAllocator alignment", () => {
   test("every alignment up to 4096 is honoured, mixed with plain allocations, and all frees coalesce", () => {
     const { heap, t } = make(65536, 65536 + 8192);

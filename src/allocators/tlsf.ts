@@ -270,17 +270,56 @@ export class TlsfAllocator implements Allocator {
     return true;
   }
 
-  /** In place when it can (shrink, or grow into a free next block); otherwise moves and copies. */
+  /**
+   * In place when it can (shrink, or grow into a free next block); otherwise moves and copies
+   * to a new block; and when no block is free for that, slides down into a free previous block
+   * (with the free next block too) if together they hold `newLen`.
+   */
   remap(ptr: number, len: number, newLen: number, align?: number): number {
     const a = align === undefined ? 8 : checkAlign(align, 8);
     if ((ptr & (a - 1)) === 0 && this.resize(ptr, len, newLen)) return ptr;
-    this.live(ptr, len, "InvalidArgument", "remap");
+    const h = this.live(ptr, len, "InvalidArgument", "remap");
     if ((newLen >>> 0) !== newLen || newLen > HEAP_SIZE_MAX) checkLength("newLen", newLen);
+    const keep = len < newLen ? len : newLen;
     const moved = this.alloc(newLen, a);
-    if (moved === 0) return 0;
-    copyBytes(this.heap, moved, ptr, len < newLen ? len : newLen);
-    this.free(ptr, len);
-    return moved;
+    if (moved !== 0) {
+      copyBytes(this.heap, moved, ptr, keep);
+      this.free(ptr, len);
+      return moved;
+    }
+    const u32 = this.u32;
+    const w = u32[h >> 2];
+    if ((w & PREV_FREE) === 0) return 0;
+    const prev = u32[(h >> 2) - 1];
+    if (((prev + 4) & (a - 1)) !== 0) return 0;
+    const size = w & SIZE_MASK;
+    const psize = u32[prev >> 2] & SIZE_MASK;
+    const next = h + size;
+    const nw = u32[next >> 2];
+    const nsize = (nw & FREE) !== 0 ? nw & SIZE_MASK : 0;
+    let total = psize + size + nsize;
+    let n = (newLen + 11) & ~7;
+    if (n < TLSF_BLOCK_MIN_BYTES) n = TLSF_BLOCK_MIN_BYTES;
+    if (total < n) return 0;
+    this.unlink(prev, psize);
+    if (nsize !== 0) {
+      this.unlink(next, nsize);
+      u32[next >> 2] = 0;
+    }
+    copyBytes(this.heap, prev + 4, ptr, keep);
+    // The old header, unless the data now covers it, must not pass for a live block.
+    if (prev + 4 + keep <= h) u32[h >> 2] = 0;
+    if (total - n >= TLSF_BLOCK_MIN_BYTES) {
+      this.link(prev + n, total - n);
+      total = n;
+    } else {
+      u32[(prev + total) >> 2] &= ~PREV_FREE;
+    }
+    u32[prev >> 2] = total | ((((prev >>> 3) ^ (total >>> 3) ^ (total >>> 11) ^ CHECK_SALT) & 255) << 24);
+    const s = this.s;
+    const used = (u32[s + S_USED] += total - size);
+    if (used > u32[s + S_PEAK]) u32[s + S_PEAK] = used;
+    return prev + 4;
   }
 
   free(ptr: number, len: number): void {
