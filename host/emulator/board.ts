@@ -14,6 +14,7 @@ import { NetBridge } from "./net-bridge.js";
 import { LineInput } from "./console/line-input.js";
 import { boardEnv, FIRMWARE_VERSION } from "./board-env.js";
 import { banner, describeError } from "./console/messages.js";
+import { originalFunctionText } from "./function-text.js";
 
 export interface EmulatedBoardOptions {
   board: Board;
@@ -346,6 +347,8 @@ export class EmulatedBoard {
       changeInterval: (id: number, ms: number) => this.timers.change(id, ms),
       envJSON: () => JSON.stringify(boardEnv(this.profile)),
       memory: (runGc: boolean) => this.memory.processMemory(runGc),
+      // As the device lists a function: its own source, without its name.
+      functionText: (fn: () => void) => originalFunctionText(Function.prototype.toString.call(fn)).replace(/^function\s*[\w$]*\s*\(/, "function ("),
       sizeOf: (v: unknown) => this.memory.sizeOf(v),
       addressOf: (v: unknown) => (typeof v === "object" && v !== null ? this.memory.addressOf(v) : 0),
       errorFlags: () => {

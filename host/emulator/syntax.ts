@@ -11,6 +11,8 @@ export const HOOK_FLAGS = "__bhF";
 export const HOOK_TICK = "__bhT";
 export const HOOK_CATCH = "__bhC";
 export const HOOK_STORE = "__bhW";
+/** Marks the braces added around a loop body that had none, so they can be taken out again. */
+export const ADDED_BRACE_MARK = "/*__bhB*/";
 
 export class EspruinoSyntaxError extends Error {
   constructor(message: string, readonly line: number, readonly column: number) {
@@ -271,7 +273,7 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
       const body = node.body as AnyNode;
       const tick = `if(${HOOK_FLAGS}[0])${HOOK_TICK}();`;
       if (body.type === "BlockStatement") edits.push(open(body.start + 1, depth, tick));
-      else edits.push(open(body.start, depth, "{" + tick), close(body.end, depth, "}"));
+      else edits.push(open(body.start, depth, "{" + ADDED_BRACE_MARK + tick), close(body.end, depth, ADDED_BRACE_MARK + "}"));
     }
     if (node.type === "CatchClause") {
       const param = node.param as AnyNode;

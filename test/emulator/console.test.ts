@@ -29,6 +29,12 @@ describe("console protocol", () => {
     expect(resultOf(t, "three")).toBe("=3");
   });
 
+  it("lists a function with its own source", () => {
+    expect(resultOf(t, "function put(u, i) { for (var k = 0; k < 2; k++) u[i + k] = k; try { u[0] = 1 } catch (e) {} }")).toBe(
+      "=function (u, i) { for (var k = 0; k < 2; k++) u[i + k] = k; try { u[0] = 1 } catch (e) {} }",
+    );
+  });
+
   it("ignores the tool's line-number escapes (ESC [ n d)", () => {
     expect(t.send("\x10\x1b[12dvar marked = 1;\n")).toBe("");
     expect(resultOf(t, "marked")).toBe("=1");

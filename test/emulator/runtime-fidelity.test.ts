@@ -30,6 +30,7 @@ describe("built-ins", () => {
     expect(resultOf(t, "var s = 0; for (var x of [1, 2, 3]) s += x; s")).toBe("=6");
     expect(resultOf(t, "typeof Promise.resolve(1).then")).toBe('="function"');
     expect(resultOf(t, "(5).constructor === Number && Number('3') === 3 && Number.MAX_VALUE > 0")).toBe("=true");
+    expect(resultOf(t, "global.answer = 42; answer === 42 && global === this")).toBe("=true");
   });
 
   it("gives every object on and emit, as Espruino's Object.prototype does", () => {

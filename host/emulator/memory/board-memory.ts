@@ -3,6 +3,7 @@
 import type vm from "node:vm";
 import { JsVarHeap } from "./jsvar-heap.js";
 import { createRegistry, collectNow, type ContextRegistry } from "./host-gc.js";
+import { originalFunctionText } from "../function-text.js";
 
 export class BoardMemory {
   readonly heap: JsVarHeap;
@@ -57,7 +58,7 @@ export class BoardMemory {
     if (value === null || typeof value === "boolean") return 1;
     if (typeof value === "number") return 1;
     if (typeof value === "string") return value.length <= 4 ? 1 : this.heap.chainedBlocks(value.length);
-    if (typeof value === "function") return 1 + this.heap.chainedBlocks(Function.prototype.toString.call(value).length);
+    if (typeof value === "function") return 1 + this.heap.chainedBlocks(originalFunctionText(Function.prototype.toString.call(value)).length);
     if (typeof value !== "object" || seen.has(value)) return 0;
     seen.add(value);
     const own = this.ids.get(value);

@@ -27,7 +27,7 @@
     if (t === "number") return formatNumber(v);
     if (t === "boolean") return String(v);
     if (t === "string") return JSON.stringify(v);
-    if (t === "function") return "function " + "(" + ") { [code] }";
+    if (t === "function") return sys.functionText(v);
     if (depth > 4) return "...";
     if (ArrayBufferIsView(v)) {
       var name = v.constructor && v.constructor.name;
@@ -53,6 +53,8 @@
     for (var i = 0; i < args.length; i++) parts.push(typeof args[i] === "string" ? args[i] : format(args[i], 0));
     sys.write(parts.join(" ") + "\r\n");
   }
+  // Espruino names its global object `global` (it has no `globalThis`).
+  hide(G, "global", G);
   hide(G, "print", function print() { printArgs(arguments); });
   var consoleObj = {};
   ["log", "info", "warn", "error", "debug"].forEach(function (m) {

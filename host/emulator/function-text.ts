@@ -1,0 +1,54 @@
+// The text of a function as the program wrote it. V8's Function.prototype.toString returns the
+// code the emulator ran, with syntax.ts's hooks in it; the console shows functions as the
+// device does, with their own source, so the hooks are taken out again here.
+import { parse, type Node } from "acorn";
+import { HOOK_FLAGS, HOOK_TICK, HOOK_CATCH, HOOK_STORE, ADDED_BRACE_MARK } from "./syntax.js";
+
+type AnyNode = Node & Record<string, unknown>;
+
+const TICK = `if(${HOOK_FLAGS}[0])${HOOK_TICK}();`;
+const CATCH = new RegExp(`${HOOK_CATCH}\\([A-Za-z_$][\\w$]*\\);`, "g");
+
+function isStoreHook(n: AnyNode): boolean {
+  return n.type === "CallExpression" && (n.callee as AnyNode).type === "Identifier" && (n.callee as AnyNode).name === HOOK_STORE && (n.arguments as AnyNode[]).length === 3;
+}
+
+/** `src` with every `__bhW(o, k, v)` turned back into `o[k] = v`, inner ones first. */
+function restoreStores(src: string, root: AnyNode): string {
+  const render = (node: AnyNode, start: number, end: number): string => {
+    let out = "";
+    let at = start;
+    const visit = (n: AnyNode): void => {
+      if (isStoreHook(n)) {
+        const [o, k, v] = n.arguments as AnyNode[];
+        out += src.slice(at, n.start) + `${render(o, o.start, o.end)}[${render(k, k.start, k.end)}] = ${render(v, v.start, v.end)}`;
+        at = n.end;
+        return;
+      }
+      for (const key of Object.keys(n)) {
+        const c = n[key];
+        const list = Array.isArray(c) ? c : [c];
+        for (const x of list) if (x && typeof x === "object" && typeof (x as AnyNode).type === "string" && (x as AnyNode).start >= at) visit(x as AnyNode);
+      }
+    };
+    visit(node);
+    return out + src.slice(at, end);
+  };
+  return render(root, 0, src.length);
+}
+
+export function originalFunctionText(text: string): string {
+  const withoutTicks = text
+    .split("{" + ADDED_BRACE_MARK + TICK).join("")
+    .split(ADDED_BRACE_MARK + "}").join("")
+    .split(TICK).join("")
+    .replace(CATCH, "");
+  if (!withoutTicks.includes(HOOK_STORE)) return withoutTicks;
+  try {
+    const wrapped = `(${withoutTicks})`;
+    const root = parse(wrapped, { ecmaVersion: "latest" }) as unknown as AnyNode;
+    return restoreStores(wrapped, root).slice(1, -1);
+  } catch {
+    return withoutTicks;
+  }
+}
