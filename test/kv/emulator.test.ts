@@ -112,6 +112,16 @@ describe("kv in the emulator", () => {
         await e.waitClosed();
       }
       for (let i = 0; i < clients.length; i++) expect(await clients[i].cmd("SET", "k" + i, "v" + i)).toBe("OK");
+      // A pipeline split across TCP packets at awkward places.
+      const whole = resp("SET", "split", "across packets").toString("latin1") + "PING\r\n" + resp("GET", "split").toString("latin1");
+      for (const piece of [whole.slice(0, 5), whole.slice(5, 17), whole.slice(17, 40), whole.slice(40)]) {
+        clients[3].send(piece);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      expect(await clients[3].reply()).toBe("OK");
+      expect(await clients[3].reply()).toBe("PONG");
+      expect(await clients[3].reply()).toBe("across packets");
+      expect(await clients[3].cmd("DEL", "split")).toBe(1);
       for (let i = 0; i < clients.length; i++) expect(await clients[i].cmd("GET", "k" + i)).toBe("v" + i);
       expect(await clients[0].cmd("DEL", "k0", "k1", "k2", "k3")).toBe(4);
       for (const c of clients) c.close();
