@@ -19,8 +19,10 @@ export { TlsfAllocator, TLSF_BLOCK_HEADER_BYTES, TLSF_BLOCK_MIN_BYTES, TLSF_STEP
 export type { TlsfLayout, TlsfStats } from "./allocators/tlsf.js";
 export * from "./inspect/index.js";
 export { DEBUG, BUILD_MODE } from "./build-mode.js";
-export { DebugAllocator, DEBUG_HEADER_BYTES, DEBUG_RECORD_BYTES, POISON_BYTE, CANARY_BYTE, printReport, readDebugTable } from "./wrappers/debug.js";
-export type { DebugAllocatorOptions, DebugReport, DebugReportCode, DebugRecord, DebugCall, DebugTable, DebugTableEntry } from "./wrappers/debug.js";
+export { DebugAllocator, DEBUG_HEADER_BYTES, DEBUG_RECORD_BYTES, POISON_BYTE, CANARY_BYTE, printReport } from "./wrappers/debug.js";
+export { readDebugTable } from "./wrappers/debug-table.js";
+export type { DebugAllocatorOptions, DebugReport, DebugReportCode, DebugRecord, DebugCall } from "./wrappers/debug.js";
+export type { DebugTable, DebugTableEntry } from "./wrappers/debug-table.js";
 export { CountingAllocator, COUNTING_STATE_BYTES } from "./wrappers/counting.js";
 export type { Counts, CountingOptions } from "./wrappers/counting.js";
 export { FailingAllocator, FAILING_STATE_BYTES } from "./wrappers/failing.js";

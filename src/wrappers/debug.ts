@@ -1,79 +1,17 @@
 import { ALIGN_DEFAULT, Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap, Region } from "../heap/boot-heap.js";
-import { HEADER_FIXED_BYTES, R_STATE, REGION_ENTRY_BYTES } from "../heap/layout.js";
 import { alignForward, checkAlign, checkLength, HEAP_SIZE_MAX, isWholeNumber } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
 import { copyBytes } from "../heap/memory.js";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
 import { checkChild, ownershipTest, printLine, wrapperCreate, wrapperDestroy, wrapperDupe } from "./common.js";
 
-// The DebugAllocator's region (claimed as kind "debug") is a 48-byte header and then a table of
-// 32-byte records, one per allocation it tracks. Everything is u32 words, little-endian:
-//
-//   header  0 magic "DBGA"          24 bug reports so far
-//           4 record count           28 flags (bit 0 captureStack, bit 1 table-full reported)
-//           8 canary bytes           32 default tag for alloc() without one
-//          12 quarantine bytes max   36 allocations refused (limit, table full, child empty)
-//          16 memory limit (0=none)  40 next record to try (round robin)
-//          20 peak live bytes        44 reserved
-//
-//   record  0 ptr (what the caller got)      16 state | log2(align) << 8 | tag << 16
-//           4 len (what the caller asked)    20 sequence number of the alloc
-//           8 child block start (raw)        24 sequence number of the free (0 while live)
-//          12 child block length             28 next record in quarantine (index + 1, 0 = none)
-//
-// Record states: empty (never used), live, quarantined (freed, poisoned, still held from the
-// child), freed (memory back with the child; the record stays as history so a second free is
-// named a double free until the record is reused). The region's 6 state words in the heap
-// header hold the sequence counter, live count, live bytes, quarantined bytes and the
-// quarantine's head and tail.
-//
-// A block from the child is [front canary][caller's bytes][back canary]: the front canary fills
-// the padding up to the caller's alignment (at least canaryBytes), the back canary is exactly
-// canaryBytes right after the last byte asked for, so a write one byte past the end is caught.
+import {
+  DEBUG_MAGIC, DEBUG_HEADER_BYTES, DEBUG_RECORD_BYTES, POISON_BYTE, CANARY_BYTE, H_MAGIC, H_RECORDS, H_CANARY, H_QMAX, H_LIMIT, H_PEAK, H_REPORTS, H_FLAGS, H_TAG, H_REFUSED, H_CURSOR, F_STACKS, F_FULL_REPORTED, E_PTR, E_LEN, E_RAW, E_RAW_LEN, E_INFO, E_ALLOC_SEQ, E_FREE_SEQ, E_NEXT, EMPTY, LIVE, QUARANTINED, FREED, S_SEQ, S_LIVE, S_LIVE_BYTES, S_QBYTES, S_QHEAD, S_QTAIL,
+} from "./debug-layout.js";
 
-const DEBUG_MAGIC = 0x41474244;
-export const DEBUG_HEADER_BYTES = 48;
-export const DEBUG_RECORD_BYTES = 32;
-/** Freed and never-initialised bytes read as this (Zig's `undefined` in Debug builds). */
-export const POISON_BYTE = 0xaa;
-export const CANARY_BYTE = 0xfd;
-
-const H_MAGIC = 0;
-const H_RECORDS = 1;
-const H_CANARY = 2;
-const H_QMAX = 3;
-const H_LIMIT = 4;
-const H_PEAK = 5;
-const H_REPORTS = 6;
-const H_FLAGS = 7;
-const H_TAG = 8;
-const H_REFUSED = 9;
-const H_CURSOR = 10;
-
-const F_STACKS = 1;
-const F_FULL_REPORTED = 2;
-
-const E_PTR = 0;
-const E_LEN = 1;
-const E_RAW = 2;
-const E_RAW_LEN = 3;
-const E_INFO = 4;
-const E_ALLOC_SEQ = 5;
-const E_FREE_SEQ = 6;
-const E_NEXT = 7;
-
-const EMPTY = 0;
-const LIVE = 1;
-const QUARANTINED = 2;
-const FREED = 3;
-
-const S_SEQ = 0;
-const S_LIVE = 1;
-const S_LIVE_BYTES = 2;
-const S_QBYTES = 3;
-const S_QHEAD = 4;
-const S_QTAIL = 5;
+// The table layout is described in debug-layout.ts.
+export { DEBUG_HEADER_BYTES, DEBUG_RECORD_BYTES, POISON_BYTE, CANARY_BYTE } from "./debug-layout.js";
 
 export type DebugReportCode =
   | "DoubleFree"
@@ -173,22 +111,22 @@ export class DebugAllocator implements Allocator {
     if (options === null || typeof options !== "object") fail("InvalidArgument", "options must be an object with a region, got " + describe(options));
     const region = options.region;
     if (region === null || typeof region !== "object" || typeof region.offset !== "number") {
-      fail("InvalidArgument", "options.region must be a region from heap.carve(DebugAllocator.regionBytes(records), 8, name), got " + describe(region));
+      fail("InvalidArgument", "options.region must come from heap.carve(DebugAllocator.regionBytes(n), 8, name), got " + describe(region));
     }
     const canary = options.canaryBytes === undefined ? 8 : options.canaryBytes;
     if (!isWholeNumber(canary, 255)) fail("InvalidArgument", "options.canaryBytes must be a whole number from 0 to 255, got " + describe(canary));
     const lifo = freesOnlyTop(child);
     const qmax = options.quarantineBytes === undefined ? (lifo ? 0 : 1024) : options.quarantineBytes;
     if (!isWholeNumber(qmax, HEAP_SIZE_MAX)) fail("InvalidArgument", "options.quarantineBytes must be a whole number of bytes, got " + describe(qmax));
-    if (lifo && qmax !== 0) fail("InvalidArgument", "the child frees only its top allocation (a StackAllocator), so frees cannot be held in quarantine: options.quarantineBytes must be 0, got " + qmax);
+    if (lifo && qmax !== 0) fail("InvalidArgument", "a LIFO child (stack) cannot take held-back frees: options.quarantineBytes must be 0, got " + qmax);
     const limit = options.memoryLimitBytes === undefined ? 0 : options.memoryLimitBytes;
     if (!isWholeNumber(limit, HEAP_SIZE_MAX)) fail("InvalidArgument", "options.memoryLimitBytes must be a whole number of bytes, got " + describe(limit));
     const onReport = options.onReport === undefined ? printReport : options.onReport;
     if (typeof onReport !== "function" && onReport !== "throw") fail("InvalidArgument", "options.onReport must be a function or \"throw\", got " + describe(onReport));
     const start = alignForward(region.offset, 4);
     const records = Math.floor((region.offset + region.sizeBytes - start - DEBUG_HEADER_BYTES) / DEBUG_RECORD_BYTES);
-    if (records < 1) fail("InvalidArgument", "region " + describe(region.name) + " of " + region.sizeBytes + " bytes holds no record; use DebugAllocator.regionBytes(records)");
-    if (child.heap.u8 === undefined) fail("InvalidArgument", "child must be an allocator on a BootHeap");
+    if (records < 1) fail("InvalidArgument", "region " + describe(region.name) + " of " + region.sizeBytes + " bytes holds no record");
+    if (child.heap.u8 === undefined) fail("InvalidArgument", "child needs a BootHeap");
     this.s = child.heap.claim(region, "debug") >> 2;
     this.heap = child.heap;
     this.child = child;
@@ -259,7 +197,7 @@ export class DebugAllocator implements Allocator {
     if (e < 0) {
       if ((u32[h + H_FLAGS] & F_FULL_REPORTED) === 0) {
         u32[h + H_FLAGS] |= F_FULL_REPORTED;
-        this.report("TableFull", "all " + this.recordCount + " records are in use (live or quarantined): alloc(" + len + ") returns 0; carve a larger region or shrink quarantineBytes", this.call("alloc", 0, len), -1, undefined);
+        this.report("TableFull", "all " + this.recordCount + " records in use: alloc(" + len + ") returns 0", this.call("alloc", 0, len), -1, undefined);
       }
       return this.refuse();
     }
@@ -381,6 +319,7 @@ export class DebugAllocator implements Allocator {
   check(): number {
     const before = this.u32[this.h + H_REPORTS];
     const u32 = this.u32;
+    const where = "debug " + describe(this.region.name) + ": ";
     let live = 0;
     let liveBytes = 0;
     for (let e = 0; e < this.recordCount; e++) {
@@ -393,21 +332,21 @@ export class DebugAllocator implements Allocator {
       } else if (state === QUARANTINED) {
         this.checkFreed(e, "check");
       } else if (state !== EMPTY && state !== FREED) {
-        fail("Corrupt", "debug " + describe(this.region.name) + ": record " + e + " has state " + state);
+        fail("Corrupt", where + "record " + e + " has state " + state);
       }
     }
     if (live !== u32[this.s + S_LIVE] || liveBytes !== u32[this.s + S_LIVE_BYTES]) {
-      fail("Corrupt", "debug " + describe(this.region.name) + ": the table holds " + live + " live allocations of " + liveBytes + " bytes but the counters say " + u32[this.s + S_LIVE] + " of " + u32[this.s + S_LIVE_BYTES]);
+      fail("Corrupt", where + live + " live records of " + liveBytes + " bytes, counters " + u32[this.s + S_LIVE] + " of " + u32[this.s + S_LIVE_BYTES]);
     }
     let qbytes = 0;
     let walked = 0;
     for (let q = u32[this.s + S_QHEAD]; q !== 0; q = u32[this.t + (q - 1) * 8 + E_NEXT]) {
       if (q > this.recordCount || (u32[this.t + (q - 1) * 8 + E_INFO] & 255) !== QUARANTINED || ++walked > this.recordCount) {
-        fail("Corrupt", "debug " + describe(this.region.name) + ": the quarantine list is broken at record " + (q - 1));
+        fail("Corrupt", where + "quarantine list broken at record " + (q - 1));
       }
       qbytes += u32[this.t + (q - 1) * 8 + E_RAW_LEN];
     }
-    if (qbytes !== u32[this.s + S_QBYTES]) fail("Corrupt", "debug " + describe(this.region.name) + ": quarantine holds " + qbytes + " bytes but the counter says " + u32[this.s + S_QBYTES]);
+    if (qbytes !== u32[this.s + S_QBYTES]) fail("Corrupt", where + "quarantine holds " + qbytes + " bytes, counter " + u32[this.s + S_QBYTES]);
     const c = this.child as Allocator & { check?: () => unknown };
     if (typeof c.check === "function") c.check();
     return u32[this.h + H_REPORTS] - before;
@@ -540,8 +479,8 @@ export class DebugAllocator implements Allocator {
       else this.report("UseAfterFree", op + "(" + ptr + ", " + len + ") of memory already freed", this.call(op, ptr, len), freed, undefined);
       return -1;
     }
-    if (op === "free") this.report("InvalidFree", "free(" + describe(ptr) + ", " + len + ") of a pointer this allocator never returned (or whose record was since reused)", this.call(op, ptr, len), -1, undefined);
-    else this.report("InvalidPointer", op + "(" + describe(ptr) + ", " + len + ") of a pointer this allocator never returned", this.call(op, ptr, len), -1, undefined);
+    if (op === "free") this.report("InvalidFree", "free(" + describe(ptr) + ", " + len + ") of a pointer never returned (or its record was reused)", this.call(op, ptr, len), -1, undefined);
+    else this.report("InvalidPointer", op + "(" + describe(ptr) + ", " + len + ") of a pointer never returned", this.call(op, ptr, len), -1, undefined);
     return -1;
   }
 
@@ -722,68 +661,3 @@ export function printReport(report: DebugReport): void {
   printLine(report.message);
 }
 
-/** One record as read back from the buffer. */
-export interface DebugTableEntry extends DebugRecord {
-  state: "live" | "quarantined";
-  /** The child's block: [raw, ptr) is the front canary, [ptr + len, raw + rawLen) the back one. */
-  raw: number;
-  rawLen: number;
-  /** Sequence number of the free (quarantined entries). */
-  freeSeq: number;
-}
-
-/** A DebugAllocator's table, read from the heap bytes alone (a live heap or a restored image). */
-export interface DebugTable {
-  records: number;
-  canaryBytes: number;
-  quarantineBytesMax: number;
-  memoryLimitBytes: number;
-  peakBytes: number;
-  reportCount: number;
-  sequence: number;
-  liveCount: number;
-  liveBytes: number;
-  quarantinedBytes: number;
-  /** Live and quarantined allocations, oldest first. */
-  entries: DebugTableEntry[];
-}
-
-/**
- * Reads the DebugAllocator table in `region` (an entry of `heap.regions()` of kind "debug")
- * without the DebugAllocator object: for MEM-style inspection on the device and for host tools
- * reading a dumped image. Null when the region does not hold a table.
- */
-export function readDebugTable(heap: BootHeap, region: { offset: number; sizeBytes: number; index: number }): DebugTable | null {
-  const u32 = heap.u32;
-  const start = alignForward(region.offset, 4);
-  const h = start >> 2;
-  if (start + DEBUG_HEADER_BYTES > region.offset + region.sizeBytes || u32[h + H_MAGIC] !== DEBUG_MAGIC) return null;
-  const records = u32[h + H_RECORDS];
-  if (start + DEBUG_HEADER_BYTES + records * DEBUG_RECORD_BYTES > region.offset + region.sizeBytes) return null;
-  const s = (HEADER_FIXED_BYTES + region.index * REGION_ENTRY_BYTES + R_STATE) >> 2;
-  const t = (start + DEBUG_HEADER_BYTES) >> 2;
-  const entries: DebugTableEntry[] = [];
-  for (let e = 0; e < records; e++) {
-    const r = t + e * 8;
-    const state = u32[r + E_INFO] & 255;
-    if (state !== LIVE && state !== QUARANTINED) continue;
-    entries.push({
-      ptr: u32[r + E_PTR], len: u32[r + E_LEN], align: 1 << ((u32[r + E_INFO] >> 8) & 255), tag: u32[r + E_INFO] >>> 16, seq: u32[r + E_ALLOC_SEQ],
-      state: state === LIVE ? "live" : "quarantined", raw: u32[r + E_RAW], rawLen: u32[r + E_RAW_LEN], freeSeq: u32[r + E_FREE_SEQ],
-    });
-  }
-  entries.sort(function (x, y) { return x.seq - y.seq; });
-  return {
-    records: records,
-    canaryBytes: u32[h + H_CANARY],
-    quarantineBytesMax: u32[h + H_QMAX],
-    memoryLimitBytes: u32[h + H_LIMIT],
-    peakBytes: u32[h + H_PEAK],
-    reportCount: u32[h + H_REPORTS],
-    sequence: u32[s + S_SEQ],
-    liveCount: u32[s + S_LIVE],
-    liveBytes: u32[s + S_LIVE_BYTES],
-    quarantinedBytes: u32[s + S_QBYTES],
-    entries: entries,
-  };
-}

@@ -32,6 +32,7 @@ export async function measure(entry: string): Promise<Measurement> {
 /** Each wrapper as its own on-device module (release, minified), as rollup.config.js's MODULES would build it. */
 export const WRAPPER_MODULES: { [name: string]: string } = {
   debug: "src/wrappers/debug.ts",
+  "debug-table": "src/wrappers/debug-table.ts",
   counting: "src/wrappers/counting.ts",
   failing: "src/wrappers/failing.ts",
   "check-all-failures": "src/wrappers/check-all-failures.ts",

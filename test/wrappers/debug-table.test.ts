@@ -86,7 +86,7 @@ describe("DebugAllocator table layout", () => {
 
 describe("readDebugTable: the table from the heap bytes alone", () => {
   test("live and quarantined entries, counters, and null for a region without a table", async () => {
-    const { readDebugTable } = await import("../../src/wrappers/debug.js");
+    const { readDebugTable } = await import("../../src/wrappers/debug-table.js");
     const { heap, region, debug } = setup(512);
     const a = debug.alloc(20, 8, 1);
     const b = debug.alloc(12, 4, 2);
