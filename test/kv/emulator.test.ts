@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import fc from "fast-check";
-import { describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { testWithTool } from "../system/tools.js";
 import { Client, resp } from "./helpers.js";
-import { emulateKv, regionsUsed } from "./emulator.js";
+import { emulateKv, ensureBundles, regionsUsed } from "./emulator.js";
 
 const run = promisify(execFile);
 /**
@@ -43,6 +43,9 @@ async function settledUsed(port: number, want?: { [name: string]: number }): Pro
 }
 
 describe("kv in the emulator", () => {
+  // `npm test` builds first; a bare `vitest run` builds kv here when a bundle is missing or stale.
+  beforeAll(() => ensureBundles(["ESPRUINOWIFI", "ESP32"]), 600_000);
+
   testWithTool("redis-cli: a scripted session, compared line by line", "redis-cli", INSTALL, async (cli) => {
     const emu = await emulateKv({ board: "ESPRUINOWIFI" });
     try {

@@ -2,7 +2,7 @@
 // if missing) in the board emulator, `bootheap emulate`, with KV_PORT / KV_CONFIG set by lines
 // put before the bundle, and talks to it over TCP like any Redis client.
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,10 +13,33 @@ export function bundlePath(board: string, debug?: boolean): string {
   return resolve("dist", "firmware", board, debug ? "kv.debug.js" : "kv.js");
 }
 
-/** Builds kv for `board` unless its bundle exists. */
+/** The newest modification time among the sources a kv bundle is built from. */
+function newestSource(): number {
+  let newest = 0;
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const st = statSync(path);
+      if (st.isDirectory()) walk(path);
+      else if (name.endsWith(".ts") && st.mtimeMs > newest) newest = st.mtimeMs;
+    }
+  };
+  walk("src");
+  walk("firmware");
+  return newest;
+}
+
+/** Builds kv for every board (one build) when a bundle of `boards` is missing or older than its sources. */
+export function ensureBundles(boards: string[]): void {
+  const newest = newestSource();
+  const stale = boards.some((b) => [bundlePath(b), bundlePath(b, true)].some((p) => !existsSync(p) || statSync(p).mtimeMs < newest));
+  if (stale) execFileSync("npx", ["tsx", "host/build/build.ts", "--app", "kv"], { stdio: "pipe", timeout: 600_000 });
+}
+
+/** The bundle for `board`, built if missing. */
 export function ensureBundle(board: string, debug?: boolean): string {
   const path = bundlePath(board, debug);
-  if (!existsSync(path)) execFileSync("npx", ["tsx", "host/build/build.ts", "--board", board, "--app", "kv"], { stdio: "pipe", timeout: 240_000 });
+  if (!existsSync(path)) ensureBundles([board]);
   return path;
 }
 
