@@ -492,22 +492,27 @@ export class TlsfAllocator implements Allocator {
   }
 
   /**
-   * Step: finds a free block of at least `n` bytes (still on its list) or returns 0. Good fit
-   * by bitmaps: the request is rounded up to the next size class so that any block in a
-   * non-empty list at or above it fits; if none, the head of the request's own class is
-   * tried, so that the largest block can still be had. (msb, listIndex and ffs are written
-   * out inline in the primitives: a call costs more than the arithmetic on an interpreter.)
+   * Step: finds a free block of at least `n` bytes (still on its list) or returns 0. First the
+   * first two blocks of the request's own size class (a closer fit, which measurably lowers
+   * fragmentation, and what keeps the largest block allocatable); then good fit by bitmaps: the
+   * request rounded up to the next class, so that any block in a non-empty list at or above it
+   * fits. (msb, listIndex and ffs are written out inline in the primitives: a call costs more
+   * than the arithmetic on an interpreter.)
    */
   private find(n: number): number {
     const u32 = this.u32;
     const sl = this.slLog2;
     let index: number;
-    let exact = 0;
     if (n < this.small) {
       index = n >>> 3;
     } else {
       const m = n >= 65536 ? 16 + LOG2[n >>> 16] : n >= 256 ? 8 + LOG2[n >>> 8] : LOG2[n];
-      exact = (n >>> (m - sl)) + ((m - sl - 3) << sl);
+      const h1 = u32[this.hd + (n >>> (m - sl)) + ((m - sl - 3) << sl)];
+      if (h1 !== 0) {
+        if ((u32[h1 >> 2] & SIZE_MASK) >= n) return h1;
+        const h2 = u32[(h1 >> 2) + 1];
+        if (h2 !== 0 && (u32[h2 >> 2] & SIZE_MASK) >= n) return h2;
+      }
       const r = n + (1 << (m - sl)) - 1;
       const mr = r >>> (m + 1) !== 0 ? m + 1 : m;
       index = (r >>> (mr - sl)) + ((mr - sl - 3) << sl);
@@ -524,9 +529,7 @@ export class TlsfAllocator implements Allocator {
       }
       if (slBitmap !== 0) return u32[this.hd + (fl << sl) + LOWBIT[((slBitmap & -slBitmap) >>> 0) % 37]];
     }
-    if (exact === 0) return 0;
-    const h = u32[this.hd + exact];
-    return h !== 0 && (u32[h >> 2] & SIZE_MASK) >= n ? h : 0;
+    return 0;
   }
 
   /** Step: takes the free block at `h` of `size` bytes off its list. */
