@@ -494,7 +494,7 @@ export class TlsfAllocator implements Allocator {
   /**
    * Step: finds a free block of at least `n` bytes (still on its list) or returns 0. First the
    * first two blocks of the request's own size class (a closer fit, which measurably lowers
-   * fragmentation, and what keeps the largest block allocatable); then good fit by bitmaps: the
+   * fragmentation, and the only way to a block in the highest non-empty class); then good fit by bitmaps: the
    * request rounded up to the next class, so that any block in a non-empty list at or above it
    * fits. (msb, listIndex and ffs are written out inline in the primitives: a call costs more
    * than the arithmetic on an interpreter.)
