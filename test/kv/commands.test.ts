@@ -276,4 +276,24 @@ describe("kv commands (direct, no TCP)", () => {
     checkAll(d.memory);
     d.kv.check();
   });
+
+  test("a command that throws (a bug) closes that connection only; the arena and the others go on", () => {
+    const d = direct(SMALL);
+    const errors: unknown[] = [];
+    d.kv.onInternalError = (e) => errors.push(e);
+    const good = d.connect();
+    const bad = d.connect();
+    const find = d.kv.store.find;
+    d.kv.store.find = () => {
+      throw new Error("injected");
+    };
+    bad.feed(cmd("GET", "a"));
+    expect(bad.take()).toBe("-ERR kv internal error (see the board's console)\r\n");
+    expect(bad.ended).toBe(true);
+    expect(errors.length).toBe(1);
+    d.kv.store.find = find;
+    good.feed(cmd("SET", "a", "1") + cmd("GET", "a"));
+    expect(good.take()).toBe("+OK\r\n$1\r\n1\r\n");
+    checkAll(d.memory);
+  });
 });

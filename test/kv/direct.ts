@@ -44,6 +44,9 @@ export interface Direct {
 export function direct(config: KvConfig, image?: Uint8Array | null, memory?: HostMemory): Direct {
   const m = memory || makeMemory(kvPlan(config), image);
   const kv = new Kv(m, config, !!image);
+  kv.onInternalError = (e) => {
+    throw e;
+  };
   const server = new KvServer(kv);
   return {
     memory: m,

@@ -9,6 +9,7 @@ import {
   C_FLAGS, C_TX, C_TXN, E_EXPIRE, E_KEY, E_KEYLEN, E_LEN, E_TYPE, K_COMMANDS, K_CONNS, K_ERRORS, K_LAYOUT, K_MAGIC,
   K_REJECTED, K_SAVES, KV_MAGIC, KvConfig, kvLayout, KvLayout, kvMemoryReport, STATE_BYTES, TYPE_LIST, TYPE_STRING,
 } from "./config.js";
+import { say } from "../../device.js";
 import { Lists } from "./lists.js";
 import { A_ARGC, A_PAIRS, argsTableBytes } from "./resp.js";
 import { nowMs, Store } from "./store.js";
@@ -17,7 +18,7 @@ import {
   CMD_LPOP, CMD_LPUSH, CMD_LRANGE, CMD_PING, CMD_QUIT, CMD_RPUSH, CMD_SAVE, CMD_SELECT, CMD_SET, CMD_TTL, CMD_TYPE, COMMANDS,
   REPLIES, T_ARITY1, T_ARITY2, T_DBINDEX, T_EMPTY, T_EMPTYBULK, T_EXPIRE, T_KEYLONG, T_LISTLONG, T_NIL, T_NILARR, T_NOTINT, T_OK,
   T_OOM_KEYS, T_OOM_PAGES, T_OOM_REPLY, T_OVERFLOW, T_PONG, T_POSITIVE, T_SAVEFAIL, T_SYNTAX, T_TOOMANY, T_TYPE_LIST,
-  T_TYPE_NONE, T_TYPE_STRING, T_UNKNOWN1, T_UNKNOWN2, T_VALUELONG, T_WRONGTYPE, textTableBytes, writeTexts,
+  T_INTERNAL, T_TYPE_NONE, T_TYPE_STRING, T_UNKNOWN1, T_UNKNOWN2, T_VALUELONG, T_WRONGTYPE, textTableBytes, writeTexts,
 } from "./text.js";
 
 /** Connection flag: close once the replies so far are sent. */
@@ -97,6 +98,8 @@ export class Kv {
   save: () => boolean;
   /** Lines for INFO's clients section (set by the server). */
   clients: () => number;
+  /** Told about a command that threw (a bug): prints it by default; tests rethrow. */
+  onInternalError: (e: unknown) => void;
   /** Bulk-reply callback for list walks, made once. */
   readonly onBulk: (p: number, n: number) => void;
   /** True when the store came back from a saved image (and its layout matched). */
@@ -180,6 +183,9 @@ export class Kv {
     };
     this.clients = function () {
       return 0;
+    };
+    this.onInternalError = function (e: unknown) {
+      say("kv: internal error: " + String(e && (e as Error).message));
     };
     const self = this;
     this.onBulk = function (p: number, n: number) {
@@ -393,8 +399,18 @@ export class Kv {
     this.rb = rb;
     this.rp = rb;
     this.re = rb + this.cap;
-    this.run();
-    this.spill();
+    try {
+      this.run();
+      this.spill();
+    } catch (e) {
+      // A bug, not bad input: that client gets an error and is closed, the server goes on.
+      this.rp = this.rb;
+      this.arena.reset(this.keep);
+      this.replyText(c, T_INTERNAL);
+      this.u32[(c + C_FLAGS) >> 2] |= FLAG_CLOSING;
+      this.onInternalError(e);
+      return;
+    }
     this.rb = this.rp = this.re = 0;
     this.arena.reset(this.keep);
     this.u32[(this.state + K_COMMANDS) >> 2]++;

@@ -68,6 +68,7 @@ export const REPLIES = [
   "*-1\r\n",
   "-ERR value is out of range, must be positive\r\n",
   "$0\r\n\r\n",
+  "-ERR kv internal error (see the board's console)\r\n",
 ];
 export const T_OK = 0;
 export const T_PONG = 1;
@@ -105,6 +106,7 @@ export const T_BADINLINE = 32;
 export const T_NILARR = 33;
 export const T_POSITIVE = 34;
 export const T_EMPTYBULK = 35;
+export const T_INTERNAL = 36;
 
 /** Bytes the table takes in the heap: per text a u16 offset and u16 length, then the bytes. */
 export function textTableBytes(): number {
