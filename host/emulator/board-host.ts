@@ -54,7 +54,7 @@ export class BoardHost {
     this.post({ type: "input", bytes: new Uint8Array(data) });
   }
 
-  /** Runs an app's code in the board as if uploaded; resolves false if it threw. */
+  /** Stores an app in the board's .bootcde and loads it, as if flashed; false if that failed. */
   loadApp(code: string): Promise<boolean> {
     return new Promise((resolve) => {
       this.appLoaded = resolve;

@@ -108,6 +108,21 @@ export class EmulatedBoard {
     this.lineInput.feed(bytes);
   }
 
+  /**
+   * Writes `code` to the Storage file `name` and loads it as `load(name)` does: fresh RAM, the
+   * .boot files, the file, init handlers. Unlike code typed or uploaded to RAM, code run from
+   * Storage keeps its text in flash, as on the device; this is how a big bundle fits a small
+   * board (and what `bootheap flash` does, with .bootcde).
+   */
+  loadFromStorage(code: string, name = ".bootcde"): void {
+    this.storage.erase(name);
+    const bytes = Buffer.from(code, "utf8").toString("latin1");
+    this.storage.write(name, bytes, 0, bytes.length);
+    this.freshRam();
+    this.bootFromFlash({ savedState: false, bootCode: name === ".bootcde", file: name === ".bootcde" ? "" : name });
+    this.showPrompt();
+  }
+
   /** Runs code as a console line without echo; for tests and tools. */
   evaluate(code: string): TaskResult {
     const r = this.runTask(() => this.runCode(code, "console"));
@@ -191,9 +206,11 @@ export class EmulatedBoard {
 
   // --- running code ---
 
-  private runCode(source: string, filename: string, firstLine = 1): unknown {
+  /** `inFlash`: the code runs from a Storage file, so its text stays in flash (no JsVars). */
+  private runCode(source: string, filename: string, firstLine = 1, inFlash = false): unknown {
     const prepared = prepareCode(source, firstLine);
-    if (this.chargeCodeText) this.memory.chargeCode(prepared.retainedSourceChars);
+    if (inFlash) this.memory.chargeFlashCode(prepared.retainedFunctionCount);
+    else if (this.chargeCodeText) this.memory.chargeCode(prepared.retainedSourceChars);
     return new vm.Script(prepared.code, { filename, lineOffset: firstLine - 1 }).runInContext(this.ctx.context);
   }
 
@@ -294,7 +311,7 @@ export class EmulatedBoard {
 
   private runStorageFile(name: string): void {
     const text = this.storage.read(name);
-    if (text !== undefined) this.runTask(() => this.runCode(text, name), false);
+    if (text !== undefined) this.runTask(() => this.runCode(text, name, 1, true), false);
   }
 
   /** save(): the device writes its RAM image; the emulator keeps the code that built it. */
@@ -339,7 +356,7 @@ export class EmulatedBoard {
       write: (text: string) => this.write(text),
       now: () => performance.timeOrigin + performance.now(),
       run: (code: string, filename: string) => this.runCode(code, filename),
-      compileModule: (code: string, name: string) => this.runCode(`(function (exports, module) {${code}\n})`, `module:${name}`),
+      compileModule: (code: string, name: string, inFlash: boolean) => this.runCode(`(function (exports, module) {${code}\n})`, `module:${name}`, 1, inFlash),
       hasModule: (name: string) => (name === "net" ? this.profile.features.includes("net") : name === "Storage"),
       setTimer: (fn: () => void, ms: number, repeat: boolean) => this.timers.add(fn, ms, repeat),
       clearTimer: (id: number) => this.timers.clear(id),

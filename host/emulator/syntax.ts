@@ -25,6 +25,8 @@ export interface PreparedCode {
   code: string;
   /** Characters of function source the device keeps in JsVars after running the code. */
   retainedSourceChars: number;
+  /** Functions and classes the code defines outside any other function. */
+  retainedFunctionCount: number;
 }
 
 type AnyNode = Node & Record<string, unknown> & { loc?: { start: { line: number; column: number } } };
@@ -215,6 +217,7 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
   }
   const edits: Edit[] = [];
   let retainedSourceChars = 0;
+  let retainedFunctionCount = 0;
   // The innermost function (or the program) around the node being visited, for the let rewrite.
   const owners: AnyNode[] = [program];
   const lexical = new Map<AnyNode, Map<string, number>>();
@@ -265,6 +268,7 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
     const isFunction = FUNCTIONS.has(node.type);
     if ((isFunction || node.type === "ClassDeclaration" || node.type === "ClassExpression") && !inFunction) {
       retainedSourceChars += node.end - node.start;
+      retainedFunctionCount++;
     }
     if (node.type === "FunctionDeclaration" && parent) rewriteDeclaration(node, parent, grandParent, depth);
     if (node.type === "ForStatement" && node.init) shareLoopVariable(node.init as AnyNode);
@@ -299,5 +303,5 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
     at = e.end;
   }
   code += source.slice(at);
-  return { code, retainedSourceChars };
+  return { code, retainedSourceChars, retainedFunctionCount };
 }

@@ -59,6 +59,20 @@ describe("JsVar budget", () => {
     t.board.dispose();
   });
 
+  it("keeps code run from Storage in flash: its text costs no JsVars", () => {
+    const code = Array.from({ length: 40 }, (_, i) => `function f${i}(x) { ${"x = x + 1; ".repeat(40)} return x }`).join("\n");
+    const ram = bootBoard("PUCKJS");
+    ram.board.evaluate(code);
+    const ramUsage = Number(resultOf(ram, "process.memory().usage").slice(1));
+    ram.board.dispose();
+    const flash = bootBoard("PUCKJS");
+    flash.board.loadFromStorage(code);
+    expect(resultOf(flash, "f39(0)")).toBe("=40");
+    const flashUsage = Number(resultOf(flash, "process.memory().usage").slice(1));
+    flash.board.dispose();
+    expect(ramUsage - flashUsage).toBeGreaterThan(code.length / 13);
+  });
+
   it("prints OUT OF MEMORY, interrupts past try/catch, sets LOW_MEMORY,MEMORY", () => {
     const t = bootBoard("PUCKJS");
     const typed = t.type("var hoard = []; try { for (;;) hoard.push(new Uint8Array(100)); } catch (e) { print('CAUGHT'.toLowerCase()); } print('AFTER'.toLowerCase())");

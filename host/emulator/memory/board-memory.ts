@@ -5,6 +5,9 @@ import { JsVarHeap } from "./jsvar-heap.js";
 import { createRegistry, collectNow, type ContextRegistry } from "./host-gc.js";
 import { originalFunctionText } from "../function-text.js";
 
+/** Blocks of a function whose code stays in flash: the function and its flash-string reference. */
+const FLASH_FUNCTION_BLOCKS = 2;
+
 export class BoardMemory {
   readonly heap: JsVarHeap;
   private registry: ContextRegistry | null = null;
@@ -43,9 +46,17 @@ export class BoardMemory {
     return id === undefined ? 0 : this.heap.flatAddressOf(id);
   }
 
-  /** Blocks kept by code text (function sources) until the next reset. */
+  /** Blocks kept by code text (function sources) uploaded to RAM, until the next reset. */
   chargeCode(chars: number): void {
     if (chars > 0) this.heap.allocScattered(this.heap.chainedBlocks(chars));
+  }
+
+  /**
+   * Code run from a Storage file stays in flash: each function it defines holds only its own
+   * block and one referencing its text in flash, until the next reset.
+   */
+  chargeFlashCode(functionCount: number): void {
+    if (functionCount > 0) this.heap.allocScattered(FLASH_FUNCTION_BLOCKS * functionCount);
   }
 
   /**

@@ -226,10 +226,10 @@
   };
   hide(G, "Modules", Modules);
 
-  function runModule(code, name) {
+  function runModule(code, name, inFlash) {
     var module = { exports: {} };
     if (typeof code !== "function") {
-      sys.compileModule(String(code), name).call(module.exports, module.exports, module);
+      sys.compileModule(String(code), name, !!inFlash).call(module.exports, module.exports, module);
       return module.exports;
     }
     // The espruino tool uploads modules as Modules.addCached(name, function () { ... }), whose
@@ -256,7 +256,7 @@
     if (natives[name] && sys.hasModule(name)) return natives[name]();
     var text = name.length <= 28 ? sys.storageRead(name, 0, 0) : undefined;
     if (text !== undefined) {
-      cache[name] = { code: text, exports: runModule(text, name) };
+      cache[name] = { code: text, exports: runModule(text, name, true) };
       return cache[name].exports;
     }
     throw new Error("Module " + name + " not found");

@@ -35,8 +35,15 @@ port.on("message", (m: ToBoard) => {
     }
   }
   else if (m.type === "load-app") {
-    const r = board.evaluate(m.code);
-    send({ type: "app-loaded", ok: r.ok });
+    // As if flashed: the app goes to .bootcde and runs from flash.
+    let ok = true;
+    try {
+      board.loadFromStorage(m.code, ".bootcde");
+    } catch (e) {
+      ok = false;
+      send({ type: "output", text: `\r\nERROR: cannot store the app in flash: ${(e as Error).message}\r\n>` });
+    }
+    send({ type: "app-loaded", ok });
   } else if (m.type === "ping") {
     send({ type: "pong" });
   } else if (m.type === "stop") {
