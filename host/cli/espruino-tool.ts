@@ -1,7 +1,7 @@
 // Runs the real `espruino` command-line tool (npm package `espruino`) offline: the tool would
 // fetch board descriptions and modules from espruino.com; these options point it at a local
 // directory instead (board JSON stubs written there), and turn Bluetooth scanning off.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +29,6 @@ export function offlineArgs(offlineDir: string): string[] {
 }
 
 export interface ToolRun {
-  child: ChildProcess;
   /** Exit code and everything printed, once the tool exits. */
   done: Promise<{ code: number; stdout: string; stderr: string }>;
 }
@@ -65,5 +64,5 @@ export function runEspruinoTool(args: string[], onLine?: (line: string) => void,
       resolve({ code: code ?? 1, stdout, stderr });
     });
   });
-  return { child, done };
+  return { done };
 }

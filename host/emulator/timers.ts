@@ -13,10 +13,6 @@ export class BoardTimers {
 
   constructor(private readonly runTask: (fn: () => void) => void) {}
 
-  get count(): number {
-    return this.timers.size;
-  }
-
   add(fn: () => void, ms: number, repeat: boolean): number {
     const id = this.nextId++;
     this.timers.set(id, { handle: this.schedule(id, ms, repeat), fn, repeat });

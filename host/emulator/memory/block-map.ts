@@ -102,18 +102,6 @@ export class BlockMap {
     return best;
   }
 
-  /** One character per `blocksPerChar` blocks: '#' used, '.' free, '+' partly used. */
-  render(blocksPerChar = 64): string {
-    let out = "";
-    for (let i = 0; i < this.blockCount; i += blocksPerChar) {
-      let usedHere = 0;
-      const end = Math.min(i + blocksPerChar, this.blockCount);
-      for (let j = i; j < end; j++) usedHere += this.used[j];
-      out += usedHere === 0 ? "." : usedHere === end - i ? "#" : "+";
-    }
-    return out;
-  }
-
   /** Pushes a freed block on the reuse stack; entries reused by a run meanwhile are skipped when popped. */
   private remember(block: number): void {
     if (this.recentCount === this.recent.length) {

@@ -35,8 +35,6 @@ export class JsVarHeap {
   readonly stats: HeapStats = { flatCount: 0, nonFlatCount: 0, gcCount: 0, gcTimeMs: 0 };
   private readonly live = new Map<number, Allocation>();
   private nextId = 1;
-  /** Highest number of blocks in use so far (process.memory().history is not this; kept for docs). */
-  peakUsedBlocks = 0;
   private allocsSinceCollect = 0;
 
   /**
@@ -136,7 +134,6 @@ export class JsVarHeap {
     const id = this.nextId++;
     this.allocsSinceCollect++;
     this.live.set(id, a);
-    if (this.map.usedBlocks > this.peakUsedBlocks) this.peakUsedBlocks = this.map.usedBlocks;
     return id;
   }
 }
