@@ -283,7 +283,8 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
       const param = node.param as AnyNode;
       edits.push(open((node.body as AnyNode).start + 1, depth, `${HOOK_CATCH}(${param.name as string});`));
     }
-    if (node.type === "AssignmentExpression" && node.operator === "=" && (node.left as AnyNode).type === "MemberExpression" && (node.left as AnyNode).computed) {
+    const target = node.left as AnyNode | undefined;
+    if (node.type === "AssignmentExpression" && node.operator === "=" && target?.type === "MemberExpression" && target.computed && (target.object as AnyNode).type !== "Super") {
       edits.push(...storeEdits(source, node, depth));
     }
     const opensScope = isFunction && (node.body as AnyNode).type === "BlockStatement";

@@ -84,6 +84,7 @@ describe("typed arrays and errors", () => {
     expect(resultOf(t, "var u = new Uint8Array(4); u[-1] = 1")).toMatch(/^Uncaught Error: .*negative index/);
     expect(resultOf(t, "u[10] = 5; u[10]")).toBe("=undefined");
     expect(resultOf(t, "var plain = {}; plain[-1] = 2; plain[-1]")).toBe("=2");
+    expect(resultOf(t, "var str = 'abc'; str[0] = 'z'; str")).toBe('="abc"');
   });
 
   it("truncates set() with too much data instead of throwing", () => {

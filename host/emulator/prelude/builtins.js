@@ -115,14 +115,17 @@
 
   // Computed stores `o[k] = v` are routed here (syntax.ts): a negative index on a typed
   // array throws on the device, V8 ignores it.
-  // Uint8ClampedArray truncates fractions on the device where V8 rounds them.
-  var Clamped = G.Uint8ClampedArray;
-  hide(G, "__bhW", function (o, k, v) {
-    if (k < 0 && isView(o)) fail("Can't write to negative index " + k + " of a typed array");
-    if (typeof v === "number" && v % 1 !== 0 && o instanceof Clamped) o[k] = v < 0 ? 0 : Math.floor(v);
-    else o[k] = v;
-    return v;
-  });
+  // Uint8ClampedArray truncates fractions on the device where V8 rounds them. Built with
+  // Function so the store runs in sloppy mode like the program's own `o[k] = v` (a store to a
+  // read-only property is ignored, not an error).
+  var makeStore = G.Function("isView", "Clamped", "fail",
+    "return function (o, k, v) {" +
+    "  if (k < 0 && isView(o)) fail(\"Can't write to negative index \" + k + \" of a typed array\");" +
+    "  if (typeof v === 'number' && v % 1 !== 0 && o instanceof Clamped) o[k] = v < 0 ? 0 : Math.floor(v);" +
+    "  else o[k] = v;" +
+    "  return v;" +
+    "};");
+  hide(G, "__bhW", makeStore(isView, G.Uint8ClampedArray, fail));
 
   // --- errors: `class X extends Error` fails; e.name is undefined ---
   ["Error", "TypeError", "SyntaxError", "ReferenceError", "RangeError", "EvalError", "URIError", "AggregateError"].forEach(function (name) {
