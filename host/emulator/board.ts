@@ -388,7 +388,7 @@ export class EmulatedBoard {
       storageEraseAll: () => s.eraseAll(),
       storageCompact: () => s.compact(),
       storageFree: () => s.freeBytes(),
-      storageStats: () => JSON.stringify({ totalBytes: s.capacityBytes, freeBytes: s.freeBytes(), fileCount: s.list().length }),
+      storageStats: () => JSON.stringify(s.stats()),
       storageList: () => JSON.stringify(s.list()),
       netSetDispatcher: (fn: (kind: string, id: number, a?: unknown, b?: unknown) => void) => this.net.setDispatcher(fn),
       netCreateServer: () => this.net.createServer(),

@@ -15,6 +15,13 @@ describe("console protocol", () => {
     expect(t.type("6*7")).toBe("6*7\r\n=42\r\n>");
   });
 
+  it("prints numbers as the device does", () => {
+    expect(resultOf(t, "0.1 + 0.2")).toBe("=0.3");
+    expect(resultOf(t, "1 / 3")).toBe("=0.33333333333");
+    expect(resultOf(t, "1e21")).toBe("=10e+20");
+    expect(resultOf(t, "[1.5, -2]")).toBe("=[ 1.5, -2 ]");
+  });
+
   it("runs 0x10 lines without echo and without the result line", () => {
     expect(t.send("\x1040+2\n")).toBe("");
     expect(t.send('\x10print("<","<<",JSON.stringify(process.env.BOARD),">>",">")\n')).toBe('\r< << "PICO_R1_3" >> >\r\n>');

@@ -48,6 +48,7 @@ describe("Storage on the board", () => {
     t.type("S.write('big', 'x'.repeat(1000))");
     t.type("S.erase('big')");
     expect(Number(resultOf(t, "S.getFree()").slice(1))).toBeLessThan(free0);
+    expect(resultOf(t, "var st = S.getStats(); st.trashCount > 0 && st.totalBytes === 40960")).toBe("=true");
     t.type("S.compact()");
     expect(Number(resultOf(t, "S.getFree()").slice(1))).toBeGreaterThanOrEqual(free0);
   });

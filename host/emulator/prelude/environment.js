@@ -17,7 +17,10 @@
   function formatNumber(n) {
     if (n !== n) return "NaN";
     var s = String(n);
-    // The device prints 1e21 as 10e+20 (its own float to string).
+    // The device's float to string keeps about 11 fraction digits (0.1+0.2 prints 0.3).
+    var a = n < 0 ? -n : n;
+    if (n % 1 !== 0 && a >= 1e-5 && a < 1e21 && s.indexOf("e") < 0) s = n.toFixed(11).replace(/\.?0+$/, "");
+    // ... and prints 1e21 as 10e+20.
     return s.replace(/^(-?)1e\+(\d+)$/, function (_, sign, exp) { return sign + "10e+" + (exp - 1); });
   }
   function format(v, depth) {

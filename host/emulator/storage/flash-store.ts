@@ -22,6 +22,7 @@ interface FlashImage {
   board: string;
   /** Bytes of erased files not reclaimed yet (compact() reclaims them). */
   garbageBytes: number;
+  garbageCount: number;
   files: Array<{ name: string; data: string; written: string }>;
 }
 
@@ -34,6 +35,7 @@ function footprintBytes(size: number): number {
 export class FlashStore {
   private files = new Map<string, StoredFile>();
   private garbageBytes = 0;
+  private garbageCount = 0;
 
   /** `path` null keeps the flash in memory only (tests that need no persistence). */
   constructor(readonly boardName: string, readonly capacityBytes: number, readonly path: string | null) {
@@ -52,6 +54,20 @@ export class FlashStore {
 
   freeBytes(): number {
     return this.capacityBytes - this.usedBytes();
+  }
+
+  /** Storage.getStats() as the device reports it (trash: erased files not compacted yet). */
+  stats(): { fileBytes: number; fileCount: number; trashBytes: number; trashCount: number; totalBytes: number; freeBytes: number } {
+    let fileBytes = 0;
+    for (const f of this.files.values()) fileBytes += footprintBytes(f.data.length);
+    return {
+      fileBytes,
+      fileCount: this.files.size,
+      trashBytes: this.garbageBytes,
+      trashCount: this.garbageCount,
+      totalBytes: this.capacityBytes,
+      freeBytes: this.freeBytes(),
+    };
   }
 
   /** Device semantics of Storage.write; `bytes` holds one byte per char (latin1). */
@@ -99,11 +115,13 @@ export class FlashStore {
   eraseAll(): void {
     this.files.clear();
     this.garbageBytes = 0;
+    this.garbageCount = 0;
     this.persist();
   }
 
   compact(): void {
     this.garbageBytes = 0;
+    this.garbageCount = 0;
     this.persist();
   }
 
@@ -111,13 +129,17 @@ export class FlashStore {
     const file = this.files.get(name);
     if (!file) return false;
     this.garbageBytes += footprintBytes(file.data.length);
+    this.garbageCount++;
     this.files.delete(name);
     return true;
   }
 
   private ensureRoom(bytes: number): void {
     // The device compacts automatically when a write would not fit otherwise.
-    if (this.freeBytes() < bytes && this.garbageBytes > 0) this.garbageBytes = 0;
+    if (this.freeBytes() < bytes && this.garbageBytes > 0) {
+      this.garbageBytes = 0;
+      this.garbageCount = 0;
+    }
     if (this.freeBytes() < bytes) {
       throw new StorageError(`Storage: not enough free space (${this.freeBytes()} bytes free, ${bytes} needed)`);
     }
@@ -136,6 +158,7 @@ export class FlashStore {
       format: FILE_FORMAT,
       board: this.boardName,
       garbageBytes: this.garbageBytes,
+      garbageCount: this.garbageCount,
       files: [...this.files].map(([name, f]) => ({
         name,
         data: Buffer.from(f.data).toString("base64"),
@@ -160,6 +183,7 @@ export class FlashStore {
       throw new StorageError(`flash file ${path} is not a ${FILE_FORMAT} image; delete it to start with an empty flash`);
     }
     this.garbageBytes = image.garbageBytes | 0;
+    this.garbageCount = image.garbageCount | 0;
     for (const f of image.files) {
       this.files.set(f.name, {
         data: new Uint8Array(Buffer.from(f.data, "base64")),
