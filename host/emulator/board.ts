@@ -364,6 +364,7 @@ export class EmulatedBoard {
       changeInterval: (id: number, ms: number) => this.timers.change(id, ms),
       envJSON: () => JSON.stringify(boardEnv(this.profile)),
       memory: (runGc: boolean) => this.memory.processMemory(runGc),
+      defrag: () => this.memory.heap.defrag(),
       // As the device lists a function: its own source, without its name.
       functionText: (fn: () => void) => originalFunctionText(Function.prototype.toString.call(fn)).replace(/^function\s*[\w$]*\s*\(/, "function ("),
       sizeOf: (v: unknown) => this.memory.sizeOf(v),

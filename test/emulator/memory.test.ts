@@ -58,6 +58,18 @@ describe("JsVar budget", () => {
     t.board.dispose();
   });
 
+  it("gives one free run back after E.defrag()", () => {
+    const t = bootBoard("PUCKJS");
+    t.type("var keep = []; for (var i = 0; i < 60; i++) { var b = new Uint8Array(200); if (i % 2) keep.push(b); } b = undefined;");
+    t.type("process.memory()");
+    const heap = t.board.memory.heap;
+    expect(heap.map.largestFreeRun()).toBeLessThan(heap.freeBlocks);
+    t.type("E.defrag()");
+    expect(heap.map.largestFreeRun()).toBe(heap.freeBlocks);
+    expect(resultOf(t, "keep.length + keep[29].length")).toBe("=230");
+    t.board.dispose();
+  });
+
   it("keeps code run from Storage in flash: its text costs no JsVars", () => {
     const code = Array.from({ length: 40 }, (_, i) => `function f${i}(x) { ${"x = x + 1; ".repeat(40)} return x }`).join("\n");
     const ram = bootBoard("PUCKJS");

@@ -19,6 +19,13 @@ export class BlockMap {
     this.freeCount = blockCount;
   }
 
+  /** A map whose first `bootBlockCount` blocks are the interpreter's own. */
+  static afterBoot(blockCount: number, bootBlockCount: number): BlockMap {
+    const m = new BlockMap(blockCount);
+    m.allocRun(Math.min(bootBlockCount, blockCount));
+    return m;
+  }
+
   get freeBlocks(): number {
     return this.freeCount;
   }

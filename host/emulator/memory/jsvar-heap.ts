@@ -31,7 +31,7 @@ interface Allocation {
 }
 
 export class JsVarHeap {
-  readonly map: BlockMap;
+  private blockMap: BlockMap;
   readonly stats: HeapStats = { flatCount: 0, nonFlatCount: 0, gcCount: 0, gcTimeMs: 0 };
   private readonly live = new Map<number, Allocation>();
   private nextId = 1;
@@ -47,16 +47,19 @@ export class JsVarHeap {
     private readonly collect: () => void,
     private readonly exhausted: (blocksWanted: number) => never,
   ) {
-    this.map = new BlockMap(blockCount);
-    this.map.allocScattered(Math.min(BOOT_BLOCK_COUNT, blockCount));
+    this.blockMap = BlockMap.afterBoot(blockCount, BOOT_BLOCK_COUNT);
+  }
+
+  get map(): BlockMap {
+    return this.blockMap;
   }
 
   get usedBlocks(): number {
-    return this.map.usedBlocks;
+    return this.blockMap.usedBlocks;
   }
 
   get freeBlocks(): number {
-    return this.map.freeBlocks;
+    return this.blockMap.freeBlocks;
   }
 
   /** Blocks a chained string of `chars` characters needs. */
@@ -74,13 +77,13 @@ export class JsVarHeap {
     const chainedCount = 1 + this.chainedBlocks(byteLength);
     if (byteLength >= FLAT_STRING_MIN_BYTES) {
       const count = this.flatBlocks(byteLength);
-      let start = this.map.allocRun(count);
+      let start = this.blockMap.allocRun(count);
       // A full GC costs milliseconds; once the map is fragmented nearly every run request
       // fails, so retry after a GC only when enough has been allocated since the last one,
       // or when the chained fallback would not fit either.
-      if (start < 0 && (this.allocsSinceCollect >= RUN_RETRY_ALLOCS || this.map.freeBlocks < chainedCount)) {
+      if (start < 0 && (this.allocsSinceCollect >= RUN_RETRY_ALLOCS || this.blockMap.freeBlocks < chainedCount)) {
         this.runCollect();
-        start = this.map.allocRun(count);
+        start = this.blockMap.allocRun(count);
       }
       if (start >= 0) {
         this.stats.flatCount++;
@@ -93,10 +96,10 @@ export class JsVarHeap {
 
   /** `count` blocks anywhere (objects, chained strings); returns an allocation id. */
   allocScattered(count: number): number {
-    let blocks = this.map.allocScattered(count);
+    let blocks = this.blockMap.allocScattered(count);
     if (!blocks) {
       this.runCollect();
-      blocks = this.map.allocScattered(count);
+      blocks = this.blockMap.allocScattered(count);
     }
     if (!blocks) this.exhausted(count);
     return this.remember({ start: -1, count, scattered: blocks });
@@ -106,8 +109,8 @@ export class JsVarHeap {
     const a = this.live.get(id);
     if (!a) return;
     this.live.delete(id);
-    if (a.scattered) this.map.freeScattered(a.scattered);
-    else this.map.freeRun(a.start, a.count);
+    if (a.scattered) this.blockMap.freeScattered(a.scattered);
+    else this.blockMap.freeRun(a.start, a.count);
   }
 
   /** A device-like RAM address of a flat allocation's data (after its header block), or 0. */
@@ -119,6 +122,18 @@ export class JsVarHeap {
 
   blocksOf(id: number): number {
     return this.live.get(id)?.count ?? 0;
+  }
+
+  /**
+   * E.defrag(): moves every live allocation down, flat runs first, so the free blocks become
+   * one run. (On the device this is slow, growing with the square of memory; here it is not.)
+   */
+  defrag(): void {
+    this.runCollect();
+    const all = [...this.live.values()];
+    this.blockMap = BlockMap.afterBoot(this.blockCount, BOOT_BLOCK_COUNT);
+    for (const a of all) if (!a.scattered) a.start = this.blockMap.allocRun(a.count);
+    for (const a of all) if (a.scattered) a.scattered = this.blockMap.allocScattered(a.count);
   }
 
   /** A GC pass as process.memory() and an idle device do. */

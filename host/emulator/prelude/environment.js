@@ -111,7 +111,7 @@
     getSizeOf: function getSizeOf(v, depth) { return sys.sizeOf(v, depth | 0); },
     getAddressOf: function getAddressOf(v, flatAddress) { return flatAddress ? sys.addressOf(v) : 0; },
     reboot: function reboot() { sys.reboot(); },
-    defrag: function defrag() { sys.memory(true); },
+    defrag: function defrag() { sys.defrag(); },
     setBootCode: function setBootCode(code) { sys.storageWrite(".bootcde", String(code || ""), 0, 0); },
     toArrayBuffer: function toArrayBuffer(str) { return E.toUint8Array(str).buffer; },
     toUint8Array: function toUint8Array() {
