@@ -11,6 +11,8 @@ import { BoardInterrupt } from "./interrupt.js";
 const preludeSource = (file: string): string => readFileSync(fileURLToPath(new URL(`./prelude/${file}`, import.meta.url)), "utf8");
 const BUILTINS_JS = preludeSource("builtins.js");
 const ENVIRONMENT_JS = preludeSource("environment.js");
+/** Native modules, each added to environment.js's `natives`. */
+const MODULE_PRELUDES = ["storage.js", "net.js"].map((file) => ({ file, source: preludeSource(file) }));
 
 export interface BuiltinHooks {
   flags: Int32Array;
@@ -64,7 +66,13 @@ export function createBoardContext(builtins: BuiltinHooks, sys: SystemHooks, bef
     viewByteOffsetMax: VIEW_BYTE_OFFSET_MAX,
     arrayBufferBytesMax: ARRAY_BUFFER_BYTES_MAX,
   });
+  const global = vm.runInContext("this", context);
+  const hooks = { ...guardHooks(sys, RealError), isView: ArrayBuffer.isView };
   const env = vm.runInContext(ENVIRONMENT_JS, context, { filename: "environment.js" }) as (sys: unknown) => { format(v: unknown, depth: number): string };
-  const api = env.call(vm.runInContext("this", context), { ...guardHooks(sys, RealError), isView: ArrayBuffer.isView });
+  const api = env.call(global, hooks);
+  for (const m of MODULE_PRELUDES) {
+    const addModule = vm.runInContext(m.source, context, { filename: m.file }) as (sys: unknown, env: unknown) => void;
+    addModule.call(global, hooks, api);
+  }
   return { context, format: (v) => api.format(v, 0), makeError };
 }

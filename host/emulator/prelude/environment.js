@@ -1,6 +1,6 @@
 // Runs inside the board's vm context after builtins.js: the device's own globals (print,
 // console, process, E, timers, require, Modules, reset/load/save) built from the host's `sys`
-// hooks. Objects are made here, in the board's realm, so they inherit on/emit like any other.
+// hooks; storage.js and net.js add the native modules. Objects are made here, in the board's realm, so they inherit on/emit like any other.
 // The hooks pass only primitives and host functions; everything returned to the program is
 // rebuilt here. The value of this file is one function expression.
 (function (sys) {
@@ -143,81 +143,12 @@
   hide(G, "save", function save() { sys.save(); });
   hide(G, "echo", function echo(on) { sys.echo(!!on); });
 
-  // --- Storage ---
+  // --- shared with storage.js and net.js ---
   function bytesOf(data) {
     if (typeof data === "string") return data;
     if (data instanceof ArrayBuffer || ArrayBufferIsView(data) || Array.isArray(data)) return E.toString(data);
     return String(data);
   }
-  function checkName(name) {
-    name = String(name);
-    if (name.length > 28) throw new Error("File name too long (max 28 chars): " + JSON.stringify(name));
-    if (!name.length) throw new Error("File name must not be empty");
-    return name;
-  }
-  function StorageFile(name, mode) {
-    if (["r", "w", "a"].indexOf(mode) < 0) throw new Error("Invalid mode " + JSON.stringify(mode));
-    if (String(name).length > 27) throw new Error("File name too long (max 27 chars for StorageFile): " + JSON.stringify(name));
-    this.name = String(name);
-    this.mode = mode;
-    this.offset = 0;
-    if (mode === "w") sys.storageErase(this.name + "\x01");
-  }
-  StorageFile.prototype.content = function () { return sys.storageRead(this.name + "\x01", 0, 0) || ""; };
-  StorageFile.prototype.read = function (len) {
-    var s = this.content().substr(this.offset, len === undefined ? 0xffffff : len);
-    this.offset += s.length;
-    return s.length ? s : undefined;
-  };
-  StorageFile.prototype.readLine = function () {
-    var all = this.content();
-    if (this.offset >= all.length) return undefined;
-    var nl = all.indexOf("\n", this.offset);
-    var end = nl < 0 ? all.length : nl + 1;
-    var line = all.substring(this.offset, end);
-    this.offset = end;
-    return line;
-  };
-  StorageFile.prototype.write = function (data) {
-    if (this.mode === "r") throw new Error("Can't write in read mode");
-    // Appending to a flash file: the device adds chunks; here the one backing file is
-    // rewritten, which costs the same free space as the device's chunks would.
-    var all = this.content() + bytesOf(data);
-    sys.storageErase(this.name + "\x01");
-    sys.storageWrite(this.name + "\x01", all, 0, all.length);
-  };
-  StorageFile.prototype.getLength = function () { return this.content().length; };
-  StorageFile.prototype.erase = function () { sys.storageErase(this.name + "\x01"); };
-
-  var Storage = {
-    write: function write(name, data, offset, size) {
-      return sys.storageWrite(checkName(name), bytesOf(data), offset === undefined ? 0 : +offset, size === undefined ? 0 : +size);
-    },
-    read: function read(name, offset, length) {
-      return sys.storageRead(checkName(name), offset === undefined ? 0 : +offset, length === undefined ? 0 : +length);
-    },
-    readJSON: function readJSON(name, noExceptions) {
-      var s = Storage.read(name);
-      if (s === undefined) return undefined;
-      try { return JSON.parse(s); } catch (e) { if (noExceptions) return undefined; throw e; }
-    },
-    readArrayBuffer: function readArrayBuffer(name) {
-      var s = Storage.read(name);
-      return s === undefined ? undefined : E.toArrayBuffer(s);
-    },
-    writeJSON: function writeJSON(name, value) { return Storage.write(name, JSON.stringify(value)); },
-    list: function list(pattern) {
-      var names = JSON.parse(sys.storageList());
-      if (pattern !== undefined) names = names.filter(function (n) { return typeof pattern === "string" ? n === pattern : pattern.test(n); });
-      return names;
-    },
-    erase: function erase(name) { sys.storageErase(checkName(name)); },
-    eraseAll: function eraseAll() { sys.storageEraseAll(); },
-    compact: function compact() { sys.storageCompact(); },
-    getFree: function getFree() { return sys.storageFree(); },
-    getStats: function getStats() { return JSON.parse(sys.storageStats()); },
-    open: function open(name, mode) { return new StorageFile(name, mode); },
-  };
 
   // --- modules ---
   var cache = {};
@@ -248,7 +179,8 @@
     }
     return module.exports;
   }
-  var natives = { Storage: function () { return Storage; } };
+  // Native modules; storage.js and net.js add theirs.
+  var natives = {};
   hide(G, "require", function require(name) {
     name = String(name);
     var entry = cache[name];
@@ -264,62 +196,6 @@
     }
     throw new Error("Module " + name + " not found");
   });
-  natives.net = function () { return netModule(); };
 
-  // --- net: sockets backed by the host's 127.0.0.1 sockets ---
-  var netInstance;
-  function netModule() {
-    if (netInstance) return netInstance;
-    function Socket(id) { this.id = id; }
-    Socket.prototype.write = function (data) { sys.netWrite(this.id, bytesOf(data)); return true; };
-    Socket.prototype.end = function (data) {
-      if (data !== undefined) this.write(data);
-      sys.netEnd(this.id);
-    };
-    var sockets = {};
-    var servers = {};
-    function Server(id) { this.id = id; }
-    Server.prototype.listen = function (port) { sys.netListen(this.id, +port); return this; };
-    Server.prototype.close = function () { sys.netClose(this.id); };
-    // The host calls this (in a board task) for every socket event.
-    sys.netSetDispatcher(function (kind, id, a, b) {
-      if (kind === "accept") {
-        var s = new Socket(a);
-        sockets[a] = s;
-        servers[id].emit("connection", s);
-        if (servers[id].cb) servers[id].cb(s);
-      } else if (kind === "connect") {
-        sockets[id].emit("connect");
-      } else if (kind === "data") {
-        sockets[id].emit("data", a);
-      } else if (kind === "close") {
-        var s2 = sockets[id];
-        delete sockets[id];
-        if (s2) { s2.emit("end"); s2.emit("close", b); }
-      } else if (kind === "error") {
-        if (sockets[id]) sockets[id].emit("error", { code: a, message: b });
-        else if (servers[id]) servers[id].emit("error", { code: a, message: b });
-      }
-    });
-    netInstance = {
-      createServer: function createServer(cb) {
-        var id = sys.netCreateServer();
-        var server = new Server(id);
-        server.cb = cb;
-        servers[id] = server;
-        return server;
-      },
-      connect: function connect(options, cb) {
-        if (typeof options === "string") options = { host: options.split(":")[0], port: +options.split(":")[1] };
-        var id = sys.netConnect(String(options.host || "127.0.0.1"), +options.port);
-        var s = new Socket(id);
-        sockets[id] = s;
-        if (cb) s.on("connect", function () { cb(s); });
-        return s;
-      },
-    };
-    return netInstance;
-  }
-
-  return { format: format };
+  return { format: format, E: E, bytesOf: bytesOf, natives: natives };
 });
