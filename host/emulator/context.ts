@@ -56,8 +56,9 @@ export function createBoardContext(builtins: BuiltinHooks, sys: SystemHooks, bef
   beforePrelude(context);
   const RealError = vm.runInContext("Error", context) as ErrorConstructor;
   const makeError = (message: string): Error => new RealError(message);
+  const global = vm.runInContext("this", context);
   const install = vm.runInContext(BUILTINS_JS, context, { filename: "builtins.js" }) as (hooks: unknown) => void;
-  install.call(vm.runInContext("this", context), {
+  install.call(global, {
     ...builtins,
     isInterrupt: (e: unknown) => e instanceof BoardInterrupt,
     missingGlobals: [...MISSING_GLOBALS],
@@ -66,7 +67,6 @@ export function createBoardContext(builtins: BuiltinHooks, sys: SystemHooks, bef
     viewByteOffsetMax: VIEW_BYTE_OFFSET_MAX,
     arrayBufferBytesMax: ARRAY_BUFFER_BYTES_MAX,
   });
-  const global = vm.runInContext("this", context);
   const hooks = { ...guardHooks(sys, RealError), isView: ArrayBuffer.isView };
   const env = vm.runInContext(ENVIRONMENT_JS, context, { filename: "environment.js" }) as (sys: unknown) => { format(v: unknown, depth: number): string };
   const api = env.call(global, hooks);
