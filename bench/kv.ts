@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { DEFAULT_CONFIG, kvLayout, kvMemoryReport, elementBytes } from "../firmware/apps/kv/config.js";
 import { loadBoard } from "../host/boards.js";
 import { emulateKv, freePort } from "../test/kv/emulator.js";
-import { Client } from "../test/kv/helpers.js";
+import { Client, Reply, resp } from "../test/kv/helpers.js";
 
 const run = promisify(execFile);
 const TESTS = "ping,set,get,lpush,lpop";
@@ -85,6 +85,60 @@ async function objectStoreCost(emu: Awaited<ReturnType<typeof emulateKv>>, n: nu
   return { objectBlocks: Number(m[1]) / n, listBlocks: Number(m[2]) / n };
 }
 
+interface Fill {
+  stored: number;
+  firstError: string;
+  /** A SET got no reply within the timeout: the program stopped serving. */
+  stalled: boolean;
+  /** A new connection still gets PONG afterwards. */
+  alive: boolean;
+  /** The first key stored still reads back. */
+  intact: boolean;
+  outOfMemory: boolean;
+}
+
+/** SETs distinct keys (keyBytes / valueBytes each) one by one until the server refuses or stops answering. */
+async function fillUntilFailure(emu: Awaited<ReturnType<typeof emulateKv>>, keyBytes: number, valueBytes: number, maxKeys: number): Promise<Fill> {
+  await emu.console('print("fill"+"ing")', /filling/);
+  const key = (i: number) => ("key:" + i + ":").padEnd(keyBytes, "k");
+  const value = (i: number) => ("value:" + i + ":").padEnd(valueBytes, "v");
+  const c = new Client(emu.port);
+  await c.ready();
+  let stored = 0;
+  let firstError = "";
+  let stalled = false;
+  let refusals = 0;
+  for (let i = 0; i < maxKeys; i++) {
+    c.send(resp("SET", key(i), value(i)));
+    let r: Reply;
+    try {
+      r = await c.reply(3000);
+    } catch {
+      stalled = true;
+      break;
+    }
+    if (r !== null && typeof r === "object" && "error" in r) {
+      if (firstError === "") firstError = r.error;
+      if (++refusals >= 20) break;
+    } else {
+      stored++;
+    }
+  }
+  c.close();
+  let alive = false;
+  let intact = false;
+  const probe = new Client(emu.port);
+  try {
+    await probe.ready();
+    alive = (await probe.cmd("PING").catch(() => null)) === "PONG";
+    intact = alive && (await probe.cmd("GET", key(0)).catch(() => null)) === value(0);
+  } catch {
+    alive = false;
+  }
+  probe.close();
+  return { stored, firstError, stalled, alive, intact, outOfMemory: /OUT OF MEMORY/.test(emu.consoleOutput()) };
+}
+
 export async function runKvBench(opts: { requests?: number; write?: boolean } = {}): Promise<string> {
   const requests = opts.requests ?? 20000;
   if (which("redis-benchmark") === null) throw new Error("kv bench needs redis-benchmark: sudo apt-get install redis-tools");
@@ -106,6 +160,25 @@ export async function runKvBench(opts: { requests?: number; write?: boolean } = 
     costMax = await objectStoreCost(emu2, 100, DEFAULT_CONFIG.keySizeMax, DEFAULT_CONFIG.valueSizeMax);
   } finally {
     await emu2.stop();
+  }
+  // Fill both stores with the same keys until they stop: the engine's objects, then kv.
+  const objectCode = readFileSync("bench/kv-object-store.js", "utf8");
+  const emu3 = await emulateKv({ board: board.name, code: objectCode });
+  let objects: Fill;
+  let freeBlocks = 0;
+  const OBJECT_KEYS_CAP = 2000;
+  try {
+    freeBlocks = Number(/F=(\d+)/.exec(await emu3.console('print("F="+process.memory().free)', /F=\d+/))![1]);
+    objects = await fillUntilFailure(emu3, DEFAULT_CONFIG.keySizeMax, DEFAULT_CONFIG.valueSizeMax, OBJECT_KEYS_CAP);
+  } finally {
+    await emu3.stop();
+  }
+  const emu4 = await emulateKv({ board: board.name });
+  let kvFill: Fill;
+  try {
+    kvFill = await fillUntilFailure(emu4, DEFAULT_CONFIG.keySizeMax, DEFAULT_CONFIG.valueSizeMax, 5000);
+  } finally {
+    await emu4.stop();
   }
   const reference = await redisServer(requests);
   const l = kvLayout(DEFAULT_CONFIG);
@@ -149,6 +222,26 @@ export async function runKvBench(opts: { requests?: number; write?: boolean } = 
   lines.push("space, and the whole store is reserved at boot whether used or not. In exchange every limit is known before the");
   lines.push("program runs, a full store is an `-OOM` reply instead of a crash, and list elements cost " + elementBytes(9) + " bytes each, packed.");
   lines.push("");
+  lines.push("### Filling the store until it stops (ESPRUINOWIFI, " + board.jsVars + " JsVars)");
+  lines.push("");
+  lines.push("One client SETs distinct keys of " + ks + " bytes with " + vs + "-byte values, one at a time, until the server refuses or");
+  lines.push("stops answering (3 s). The object store is bench/kv-object-store.js: the same protocol, keys in a plain object.");
+  lines.push("");
+  lines.push("| server | keys stored | at the limit | serving afterwards | first key still there |");
+  lines.push("|---|---:|---|---|---|");
+  const at = (f: Fill) => (f.firstError !== "" ? "`-" + f.firstError.slice(0, 60) + (f.firstError.length > 60 ? "..." : "") + "`, connection open" : f.stalled ? "no reply" + (f.outOfMemory ? " (console: OUT OF MEMORY)" : "") : "no limit reached");
+  const capped = objects.stored >= OBJECT_KEYS_CAP && objects.firstError === "" && !objects.stalled;
+  lines.push("| engine objects (bench/kv-object-store.js) | " + objects.stored + (capped ? " (the run's cap)" : "") + " | " + at(objects) + " | " + (objects.alive ? "yes" : "no") + " | " + (objects.intact ? "yes" : "no") + " |");
+  lines.push("| kv (default config) | " + kvFill.stored + " | " + at(kvFill) + " | " + (kvFill.alive ? "yes" : "no") + " | " + (kvFill.intact ? "yes" : "no") + " |");
+  lines.push("");
+  if (capped) {
+    const perKey = costMax.objectBlocks;
+    lines.push("The object store never runs out in the emulator: its JsVar model charges buffers, views and code, not plain");
+    lines.push("objects and strings (" + objects.stored + " such keys are " + Math.round((objects.stored * (ks + vs)) / 1024) + " KB of characters on a " + Math.round((board.jsVars * b) / 1024) + " KB board). On the device, at");
+    lines.push(perKey.toFixed(1) + " JsVars per key (E.getSizeOf above), the " + freeBlocks + " JsVars free after that program loads hold about " + Math.floor(freeBlocks / perKey) + " keys; the next");
+    lines.push("SET ends in `OUT OF MEMORY`, which interrupts the handler mid-request (ESPRUINO.md). kv stops at its limit with a reply.");
+    lines.push("");
+  }
   lines.push("<details><summary>INFO memory: the plan for the default config</summary>");
   lines.push("");
   lines.push("```");

@@ -59,14 +59,17 @@ export interface Emulated {
   consolePort: number;
   child: ChildProcess;
   output(): string;
+  /** Everything the board printed on its console since the first console() call. */
+  consoleOutput(): string;
   /** Sends a line to the board's console and waits for `until` in the output that follows. */
   console(line: string, until: RegExp, ms?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function emulateKv(opts: { board: string; config?: Partial<KvConfig>; flashDir?: string; timeoutMs?: number; debug?: boolean }): Promise<Emulated> {
+export async function emulateKv(opts: { board: string; config?: Partial<KvConfig>; flashDir?: string; timeoutMs?: number; debug?: boolean; code?: string }): Promise<Emulated> {
   const board = opts.board;
-  const code = readFileSync(ensureBundle(board, opts.debug), "utf8");
+  // `code`: another program that serves RESP on KV_PORT (the benchmark's object-based store).
+  const code = opts.code ?? readFileSync(ensureBundle(board, opts.debug), "utf8");
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "kv-emu-"));
   const file = join(dir, "kv-" + board + ".js");
@@ -118,6 +121,7 @@ export async function emulateKv(opts: { board: string; config?: Partial<KvConfig
     consolePort,
     child,
     output: () => out,
+    consoleOutput: () => consoleText,
     async console(line: string, until: RegExp, ms = 10_000) {
       if (consoleSocket === null) {
         consoleSocket = net.connect(consolePort, "127.0.0.1");
