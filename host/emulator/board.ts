@@ -14,7 +14,7 @@ import { NetBridge } from "./net-bridge.js";
 import { LineInput } from "./console/line-input.js";
 import { boardEnv, FIRMWARE_VERSION } from "./board-env.js";
 import { banner, describeError } from "./console/messages.js";
-import { originalFunctionText } from "./function-text.js";
+import { storageHooks, netHooks, timerHooks, memoryHooks, textHooks, type Hooks } from "./system-hooks.js";
 
 export interface EmulatedBoardOptions {
   board: Board;
@@ -348,27 +348,20 @@ export class EmulatedBoard {
     if (!this.replaying) this.pending = p;
   }
 
-  // --- the hooks behind the device's globals (prelude/environment.js) ---
+  // --- the hooks behind the device's globals (prelude/*.js) ---
 
-  private systemHooks(): Record<string, (...args: never[]) => unknown> {
-    const s = this.storage;
+  private systemHooks(): Hooks {
     return {
+      ...storageHooks(this.storage),
+      ...netHooks(this.net),
+      ...timerHooks(this.timers),
+      ...memoryHooks(this.memory),
+      ...textHooks,
       write: (text: string) => this.write(text),
-      now: () => performance.timeOrigin + performance.now(),
       run: (code: string, filename: string) => this.runCode(code, filename),
       compileModule: (code: string, name: string, inFlash: boolean) => this.runCode(`(function (exports, module) {${code}\n})`, `module:${name}`, 1, inFlash),
       hasModule: (name: string) => (name === "net" ? this.profile.features.includes("net") : name === "Storage"),
-      setTimer: (fn: () => void, ms: number, repeat: boolean) => this.timers.add(fn, ms, repeat),
-      clearTimer: (id: number) => this.timers.clear(id),
-      clearAllTimers: () => this.timers.clearAll(),
-      changeInterval: (id: number, ms: number) => this.timers.change(id, ms),
       envJSON: () => JSON.stringify(boardEnv(this.profile)),
-      memory: (runGc: boolean) => this.memory.processMemory(runGc),
-      defrag: () => this.memory.heap.defrag(),
-      // As the device lists a function: its own source, without its name.
-      functionText: (fn: () => void) => originalFunctionText(Function.prototype.toString.call(fn)).replace(/^function\s*[\w$]*\s*\(/, "function ("),
-      sizeOf: (v: unknown) => this.memory.sizeOf(v),
-      addressOf: (v: unknown) => (typeof v === "object" && v !== null ? this.memory.addressOf(v) : 0),
       errorFlags: () => {
         const list = this.errorFlagList.join(",");
         this.errorFlags.clear();
@@ -381,23 +374,6 @@ export class EmulatedBoard {
       echo: (on: boolean) => {
         this.echoEnabled = on;
       },
-      atob: (b64: string) => Buffer.from(b64, "base64").toString("latin1"),
-      btoa: (bytes: string) => Buffer.from(bytes, "latin1").toString("base64"),
-      storageWrite: (name: string, bytes: string, offset: number, size: number) => s.write(name, bytes, offset, size),
-      storageRead: (name: string, offset: number, length: number) => s.read(name, offset, length),
-      storageErase: (name: string) => s.erase(name),
-      storageEraseAll: () => s.eraseAll(),
-      storageCompact: () => s.compact(),
-      storageFree: () => s.freeBytes(),
-      storageStats: () => JSON.stringify(s.stats()),
-      storageList: () => JSON.stringify(s.list()),
-      netSetDispatcher: (fn: (kind: string, id: number, a?: unknown, b?: unknown) => void) => this.net.setDispatcher(fn),
-      netCreateServer: () => this.net.createServer(),
-      netListen: (id: number, port: number) => this.net.listen(id, port),
-      netClose: (id: number) => this.net.closeServer(id),
-      netConnect: (host: string, port: number) => this.net.connect(host, port),
-      netWrite: (id: number, data: string) => this.net.write(id, data),
-      netEnd: (id: number) => this.net.end(id),
     };
   }
 }
