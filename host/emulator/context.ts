@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MISSING_GLOBALS, MISSING_STATICS, MISSING_METHODS, VIEW_BYTE_OFFSET_MAX, ARRAY_BUFFER_BYTES_MAX } from "../rules/espruino-rules.js";
 import { BoardInterrupt } from "./interrupt.js";
+import type { Hooks } from "./system-hooks.js";
 
 const preludeSource = (file: string): string => readFileSync(fileURLToPath(new URL(`./prelude/${file}`, import.meta.url)), "utf8");
 const BUILTINS_JS = preludeSource("builtins.js");
@@ -21,8 +22,6 @@ export interface BuiltinHooks {
   chargeView(view: object): void;
 }
 
-/** Functions the device's globals call; arguments and results are primitives or board values. */
-export type SystemHooks = Record<string, (...args: never[]) => unknown>;
 
 export interface BoardContext {
   context: vm.Context;
@@ -32,8 +31,8 @@ export interface BoardContext {
   makeError(message: string): Error;
 }
 
-function guardHooks(hooks: SystemHooks, BoardError: ErrorConstructor): SystemHooks {
-  const out: SystemHooks = {};
+function guardHooks(hooks: Hooks, BoardError: ErrorConstructor): Hooks {
+  const out: Hooks = {};
   for (const [name, fn] of Object.entries(hooks)) {
     out[name] = (...args: never[]) => {
       try {
@@ -51,7 +50,7 @@ function guardHooks(hooks: SystemHooks, BoardError: ErrorConstructor): SystemHoo
  * `beforePrelude` runs while the context still has every V8 built-in (the memory model needs
  * FinalizationRegistry from the board's realm before the prelude removes it).
  */
-export function createBoardContext(builtins: BuiltinHooks, sys: SystemHooks, beforePrelude: (context: vm.Context) => void): BoardContext {
+export function createBoardContext(builtins: BuiltinHooks, sys: Hooks, beforePrelude: (context: vm.Context) => void): BoardContext {
   const context = vm.createContext({}, { name: "espruino-board" });
   beforePrelude(context);
   const RealError = vm.runInContext("Error", context) as ErrorConstructor;
