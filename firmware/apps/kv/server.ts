@@ -33,12 +33,12 @@ type Chunk = string | { length: number; [index: number]: number };
 export function bytesToString(u8: Uint8Array, p: number, n: number): string {
   let s = "";
   let i = 0;
-  const fcc = String.fromCharCode;
+  // Called as a method: a detached native may not find its `this` on every engine.
   for (; i + 8 <= n; i += 8) {
     const q = p + i;
-    s += fcc(u8[q], u8[q + 1], u8[q + 2], u8[q + 3], u8[q + 4], u8[q + 5], u8[q + 6], u8[q + 7]);
+    s += String.fromCharCode(u8[q], u8[q + 1], u8[q + 2], u8[q + 3], u8[q + 4], u8[q + 5], u8[q + 6], u8[q + 7]);
   }
-  for (; i < n; i++) s += fcc(u8[p + i]);
+  for (; i < n; i++) s += String.fromCharCode(u8[p + i]);
   return s;
 }
 
