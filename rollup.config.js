@@ -3,7 +3,8 @@
 //   dist/espruino/bootheap.min.js       the on-device module (exports.X = ...), ES5, minified, release
 //   dist/espruino/bootheap.debug.min.js the same with debug checks kept (__DEBUG__ = true)
 //   dist/espruino/modules/<name>.min.js one allocator and what it needs, to measure each one's bytes
-//   dist/selftest/selftest.js           the conformance suite as one ES5 script, for any engine
+//   dist/selftest/selftest.js           the conformance suite as one ES5 script, for any engine (debug mode)
+//   dist/selftest/selftest.release.js   the same in release mode
 // __DEBUG__ is the build mode, as Zig's builtin.mode: release bundles replace it with false and
 // the minifier drops every branch it guards.
 import typescript from "@rollup/plugin-typescript";
@@ -80,4 +81,5 @@ export default [
   espruinoModule("src/index.ts", "dist/espruino/bootheap.debug.min.js", true),
   ...Object.keys(MODULES).map((name) => espruinoModule(MODULES[name], "dist/espruino/modules/" + name + ".min.js", false)),
   { input: "test/conformance/selftest.ts", output: { file: "dist/selftest/selftest.js", format: "iife", strict: false }, plugins: plugins(true, false, "es5") },
+  { input: "test/conformance/selftest.ts", output: { file: "dist/selftest/selftest.release.js", format: "iife", strict: false }, plugins: plugins(false, false, "es5") },
 ];

@@ -208,7 +208,9 @@ export class ArenaAllocator implements Allocator {
     const u32 = this.u32;
     let walked = 0;
     for (let chunk = u32[this.s + S_HEAD]; chunk !== 0 && walked < CHUNK_COUNT_MAX; chunk = u32[chunk >> 2], walked++) {
-      if (ptr >= chunk + ARENA_CHUNK_HEADER_BYTES && ptr + len <= chunk + u32[(chunk >> 2) + C_END]) return chunk;
+      // A zero-length allocation owns no bytes: a rollback of the one before it may leave it past the end.
+      const end = chunk + u32[(chunk >> 2) + (len === 0 ? C_SIZE : C_END)];
+      if (ptr >= chunk + ARENA_CHUNK_HEADER_BYTES && ptr + len <= end) return chunk;
     }
     return fail(what === "free" ? "InvalidFree" : "InvalidArgument", what + ": ptr " + describe(ptr) + " with len " + describe(len) + " is not an allocation of this arena");
   }

@@ -122,7 +122,8 @@ export class FixedBufferAllocator implements Allocator {
 
   private checkOwned(ptr: number, len: number, what: string): void {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
-    if ((ptr >>> 0) !== ptr || ptr < this.start || ptr + len > this.u32[this.s + S_END]) {
+    // A zero-length allocation owns no bytes: a rollback of the one before it may leave it past the cursor.
+    if ((ptr >>> 0) !== ptr || ptr < this.start || ptr + len > (len === 0 ? this.limit : this.u32[this.s + S_END])) {
       fail(what === "free" ? "InvalidFree" : "InvalidArgument", what + ": ptr " + describe(ptr) + " with len " + len + " is not an allocation of fixed-buffer " + describe(this.region.name));
     }
   }

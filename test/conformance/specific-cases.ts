@@ -27,6 +27,25 @@ export function specificCases(): Case[] {
       },
     },
     {
+      name: "FixedBufferAllocator and ArenaAllocator: a zero-length allocation after a rolled-back one can still be freed",
+      run: function () {
+        const heap = new BootHeap(8192);
+        const fixed = new FixedBufferAllocator(heap, heap.carve(1024, 8, "scratch"));
+        const arena = new ArenaAllocator(new FixedBufferAllocator(heap, heap.carve(1024, 8, "arena")));
+        const bumps = [fixed, arena];
+        for (let i = 0; i < bumps.length; i++) {
+          const a = bumps[i];
+          const p = a.alloc(1, 1);
+          const q = a.alloc(0, 1);
+          a.free(p, 1);
+          const r = a.alloc(0, 1);
+          a.free(r, 0);
+          a.free(q, 0);
+          checkThrows(function () { a.free(q + 2000, 0); }, "InvalidFree", "a zero-length free outside the allocator");
+        }
+      },
+    },
+    {
       name: "FixedBufferAllocator: savestate and restore checkpoint the cursor",
       run: function () {
         const heap = new BootHeap(4096);
