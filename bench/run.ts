@@ -15,7 +15,7 @@ import { build } from "esbuild";
 import ts from "typescript";
 import { MemPool } from "@thi.ng/malloc";
 import type * as Library from "../src/index.js";
-import { Env, metadata, MetadataResult, Result, runAll } from "./workloads.js";
+import { churnSeeds, Env, metadata, MetadataResult, Result, runAll } from "./workloads.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -24,7 +24,7 @@ const withDuktape = !args.includes("--no-duktape");
 const onlyIndex = args.indexOf("--only");
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
 /** Duktape interprets bytecode ~50-100x slower than V8's JIT: it runs the same workloads scaled down. */
-const DUK_SCALE = quick ? 0.01 : 0.1;
+const DUK_SCALE = quick ? 0.01 : 0.05;
 const DUK_CHURN_OPS = quick ? 2000 : 1000000;
 
 function log(line: string): void {
@@ -161,6 +161,7 @@ async function main(): Promise<void> {
   log("Node " + process.version + ": workloads on dist/node/index.js");
   const results = runAll(env, only);
   const nodeMeta = metadata(env);
+  const seeds = only === undefined || only.indexOf("d") >= 0 ? churnSeeds(env, [5, 6, 7, 8, 9]) : [];
   const v8PerArray = v8BytesPerUint8Array();
   const nodeSeconds = (performance.now() - t0) / 1000;
 
@@ -248,6 +249,21 @@ async function main(): Promise<void> {
       }),
     ]),
     duk.out ? "" : "Duktape: not measured (" + duk.error.split("\n")[0] + ").\n",
+    ...(seeds.length === 0 ? [] : [
+      "## Workload (d) with five other random streams (Node)",
+      "",
+      "One stream can flatter either heap; the same churn with other seeds (same operation count):",
+      "",
+      "| seed | TLSF failed allocs | TLSF largest possible / free | @thi.ng failed allocs | @thi.ng largest possible / free |",
+      "|---:|---:|---:|---:|---:|",
+      ...[5, 6, 7, 8, 9].map((seed) => {
+        const t = seeds.find((x) => x.seed === seed && x.contestant === "TlsfAllocator")!;
+        const g = seeds.find((x) => x.seed === seed && x.contestant !== "TlsfAllocator")!;
+        return "| " + seed + " | " + fmt(t.fails) + " | " + fmt(t.largest) + " / " + fmt(t.freeBytes) + " | " + fmt(g.fails) + " | " + fmt(g.largest) + " / " + fmt(g.freeBytes) + " |";
+      }),
+      "| total | " + fmt(seeds.filter((x) => x.contestant === "TlsfAllocator").reduce((a, x) => a + x.fails, 0)) + " | | " + fmt(seeds.filter((x) => x.contestant !== "TlsfAllocator").reduce((a, x) => a + x.fails, 0)) + " | |",
+      "",
+    ]),
     "## Metadata bytes per allocation",
     "",
     "Bytes counted as used beyond the payload, averaged over 512 allocations of 8-256 bytes (workload (a)'s sizes):",

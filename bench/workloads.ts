@@ -327,3 +327,25 @@ export function metadata(env: Env): MetadataResult[] {
   }
   return out;
 }
+
+export interface SeedResult {
+  seed: number;
+  contestant: string;
+  fails: number;
+  freeBytes: number;
+  largest: number;
+}
+
+/** Workload (d) again with other random streams: failed allocations and the final state per seed. */
+export function churnSeeds(env: Env, seeds: number[]): SeedResult[] {
+  const out: SeedResult[] = [];
+  const list = [tlsf(), thing()];
+  for (let c = 0; c < list.length; c++) {
+    const fn = compile(churnSource(list[c]));
+    for (let i = 0; i < seeds.length; i++) {
+      const r = fn(env.L, env.M, churnStream(env.churnOps, 120, 0.55, sizeD, seeds[i]), env.clock, 65536, 120, true);
+      out.push({ seed: seeds[i], contestant: list[c].name, fails: r.fails, freeBytes: r.freeBytes, largest: r.largest });
+    }
+  }
+  return out;
+}
