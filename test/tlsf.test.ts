@@ -85,6 +85,27 @@ describe("TlsfAllocator layout and metadata", () => {
     t.check();
   });
 
+  test("a region at an odd offset works: the control block and blocks align themselves", () => {
+    const heap = new BootHeap(8192);
+    heap.carve(5, 1, "odd");
+    const region = heap.carve(3001, 1, "gp");
+    expect(region.offset % 2).toBe(1);
+    const t = new TlsfAllocator(heap, region);
+    const ptrs = [t.alloc(1), t.alloc(100, 64), t.alloc(7)];
+    for (const p of ptrs) {
+      expect(p % 8).toBe(0);
+      expect(p).toBeGreaterThanOrEqual(region.offset);
+      expect(p + 8).toBeLessThanOrEqual(region.offset + region.sizeBytes);
+    }
+    expect(ptrs[1] % 64).toBe(0);
+    t.check();
+    t.free(ptrs[0], 1);
+    t.free(ptrs[2], 7);
+    t.free(ptrs[1], 100);
+    t.check();
+    expect(t.stats().freeBlockCount).toBe(1);
+  });
+
   test("a region too small for a control block and one block is refused", () => {
     const heap = new BootHeap(4096);
     expect(codeOf(() => new TlsfAllocator(heap, heap.carve(40, 8, "tiny")))).toBe("InvalidArgument");
