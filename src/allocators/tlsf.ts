@@ -160,19 +160,21 @@ export class TlsfAllocator implements Allocator {
     if (layout.last - layout.first < TLSF_BLOCK_MIN_BYTES) {
       fail("InvalidArgument", "region " + describe(region.name) + " of " + region.sizeBytes + " bytes is too small for a TLSF heap (control block " + layout.controlBytes + " bytes + a " + TLSF_BLOCK_MIN_BYTES + "-byte block + 4-byte sentinel)");
     }
-    this.s = heap.claim(region, "tlsf") >> 2;
-    this.heap = heap;
-    this.region = region;
+    const s = heap.claim(region, "tlsf") >> 2;
+    // Hot fields first: Espruino finds a property by walking the object's property list.
     this.u32 = heap.u32;
-    this.slLog2 = layout.slLog2;
-    this.flCount = layout.flCount;
-    this.controlBytes = layout.controlBytes;
+    this.s = s;
     this.sm = ((region.offset + 3) & ~3) >> 2;
     this.hd = this.sm + layout.flCount;
+    this.small = 8 << layout.slLog2;
+    this.slLog2 = layout.slLog2;
+    this.flCount = layout.flCount;
     this.first = layout.first;
     this.last = layout.last;
     this.maxBlock = layout.last - layout.first;
-    this.small = 8 << layout.slLog2;
+    this.heap = heap;
+    this.region = region;
+    this.controlBytes = layout.controlBytes;
     this.u32[this.s + S_CONFIG] = layout.slLog2 | (layout.flCount << 8);
     this.u32[this.s + S_FIRST] = layout.first;
     this.u32[this.s + S_PEAK] = 0;
