@@ -1,7 +1,7 @@
 // Zig's testAllocator idea: one set of cases that every allocator must pass, shaped by its traits.
 import type { Allocator } from "../../src/allocator.js";
 import type { TypedArray, TypedArrayConstructor } from "../../src/allocators/typed.js";
-import { Case, check, checkEqual, checkPattern, checkThrows, checkUnchanged, fillPattern, makeRandom, snapshot } from "./harness.js";
+import { Case, check, checkEqual, checkPattern, checkThrows, checkUnchanged, fillPattern, makeRandom, fingerprint } from "./harness.js";
 import type { Subject, SubjectFactory } from "./subjects.js";
 
 interface WithTypedHelpers {
@@ -65,7 +65,7 @@ export function allocatorCases(factory: SubjectFactory): Case[] {
 
   add("out of memory is 0 and changes nothing", function (subject) {
     const a = subject.allocator;
-    let before = snapshot(subject.heap);
+    let before = fingerprint(subject.heap);
     checkEqual(a.alloc(subject.heap.sizeBytes), 0, "alloc larger than the heap");
     checkUnchanged(subject.heap, before, "a failed alloc");
     let count = 0;
@@ -74,7 +74,7 @@ export function allocatorCases(factory: SubjectFactory): Case[] {
       check(count < 10000, "the allocator never ran out");
     }
     check(count > 0, "something was allocated before running out");
-    before = snapshot(subject.heap);
+    before = fingerprint(subject.heap);
     checkEqual(a.alloc(lenFor(subject, 48)), 0, "alloc when exhausted");
     checkUnchanged(subject.heap, before, "alloc when exhausted");
     subject.reset();
@@ -114,7 +114,7 @@ export function allocatorCases(factory: SubjectFactory): Case[] {
     fillPattern(subject.heap, ptr, 16, 5);
     const grown = lenFor(subject, 48);
     if (!subject.traits.moves) {
-      const before = snapshot(subject.heap);
+      const before = fingerprint(subject.heap);
       checkEqual(a.remap(ptr, 16, grown), 0, "remap of a buried allocation on an allocator that cannot move");
       checkUnchanged(subject.heap, before, "a refused remap");
       a.free(other, 16);
@@ -125,7 +125,7 @@ export function allocatorCases(factory: SubjectFactory): Case[] {
     check(moved !== 0, "remap returned 0");
     checkPattern(subject.heap, moved, 16, 5, "after remap");
     checkEqual(a.remap(moved, grown, grown), moved, "remap to the same length stays");
-    const before = snapshot(subject.heap);
+    const before = fingerprint(subject.heap);
     checkEqual(a.remap(moved, grown, subject.heap.sizeBytes), 0, "remap beyond the heap");
     checkUnchanged(subject.heap, before, "a failed remap");
   });
@@ -180,7 +180,7 @@ export function allocatorCases(factory: SubjectFactory): Case[] {
   add("bad lengths and alignments throw and change nothing", function (subject) {
     const a = subject.allocator;
     const ptr = a.alloc(16);
-    const before = snapshot(subject.heap);
+    const before = fingerprint(subject.heap);
     for (let i = 0; i < BAD_LENGTHS.length; i++) {
       const bad = BAD_LENGTHS[i] as number;
       const message = checkThrows(function () { a.alloc(bad); }, "InvalidArgument", "alloc(" + String(bad) + ")");
@@ -198,7 +198,7 @@ export function allocatorCases(factory: SubjectFactory): Case[] {
   add("foreign pointers are refused and change nothing", function (subject) {
     const a = subject.allocator;
     const ptr = a.alloc(16);
-    const before = snapshot(subject.heap);
+    const before = fingerprint(subject.heap);
     const foreign = [0, subject.heap.sizeBytes - 8, ptr + 3, -16, 1.5, NaN];
     for (let i = 0; i < foreign.length; i++) {
       const bad = foreign[i];

@@ -1,7 +1,7 @@
 import { BootHeap } from "../../src/heap/boot-heap.js";
 import { FixedBufferAllocator } from "../../src/allocators/fixed-buffer.js";
 import { headerBytes, HEAP_MAGIC } from "../../src/heap/layout.js";
-import { Case, check, checkEqual, checkThrows, checkUnchanged, snapshot } from "./harness.js";
+import { Case, check, checkEqual, checkThrows, checkUnchanged, fingerprint } from "./harness.js";
 
 export function heapCases(): Case[] {
   return [
@@ -40,7 +40,7 @@ export function heapCases(): Case[] {
         heap.carve(64, 8, "boot");
         heap.seal();
         check(heap.sealed, "sealed");
-        const before = snapshot(heap);
+        const before = fingerprint(heap);
         const message = checkThrows(function () { heap.carve(64, 8, "late"); }, "Sealed", "carve after seal");
         check(message.indexOf("late") >= 0, "the message names the region: " + message);
         checkUnchanged(heap, before, "carve after seal");
@@ -51,7 +51,7 @@ export function heapCases(): Case[] {
       run: function () {
         const heap = new BootHeap(4096);
         heap.carve(64, 8, "taken");
-        const before = snapshot(heap);
+        const before = fingerprint(heap);
         const bad: Array<[unknown, unknown, unknown]> = [
           [NaN, 8, "x"], [-1, 8, "x"], [1.5, 8, "x"], [Infinity, 8, "x"], [0, 8, "x"], [64, 3, "x"], [64, 8192, "x"],
           [64, 8, ""], [64, 8, "much-too-long-name"], [64, 8, "has space"], [64, 8, 7], [64, 8, "taken"],
@@ -67,7 +67,7 @@ export function heapCases(): Case[] {
       name: "BootHeap: a region larger than what is left, or a full table, is OutOfMemory",
       run: function () {
         const heap = new BootHeap(1024, 2);
-        const before = snapshot(heap);
+        const before = fingerprint(heap);
         checkThrows(function () { heap.carve(2048, 8, "big"); }, "OutOfMemory", "carve beyond the heap");
         checkUnchanged(heap, before, "carve beyond the heap");
         heap.carve(8, 8, "one");

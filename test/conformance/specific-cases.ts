@@ -4,7 +4,7 @@ import { FixedBufferAllocator } from "../../src/allocators/fixed-buffer.js";
 import { ArenaAllocator, ARENA_CHUNK_HEADER_BYTES } from "../../src/allocators/arena.js";
 import { MemoryPool } from "../../src/allocators/pool.js";
 import { StackAllocator } from "../../src/allocators/stack.js";
-import { Case, check, checkEqual, checkPattern, checkThrows, checkUnchanged, fillPattern, snapshot } from "./harness.js";
+import { Case, check, checkEqual, checkPattern, checkThrows, checkUnchanged, fillPattern, fingerprint } from "./harness.js";
 
 export function specificCases(): Case[] {
   return [
@@ -57,7 +57,7 @@ export function specificCases(): Case[] {
         fixed.restore(state);
         checkEqual(fixed.stats().usedBytes, 24, "usedBytes after restore");
         checkEqual(fixed.alloc(8), state, "the next allocation starts at the checkpoint");
-        const before = snapshot(heap);
+        const before = fingerprint(heap);
         checkThrows(function () { fixed.restore(state + 4000); }, "InvalidArgument", "restore to a future cursor");
         checkThrows(function () { fixed.restore(NaN); }, "InvalidArgument", "restore(NaN)");
         checkUnchanged(heap, before, "bad restore");
@@ -66,7 +66,7 @@ export function specificCases(): Case[] {
     {
       name: "MemoryPool: 40 slots of 64 bytes fit in 64 * 40 bytes; the 41st create is 0",
       run: function () {
-        const heap = new BootHeap(32 * 1024);
+        const heap = new BootHeap(4096);
         const packets = new MemoryPool(heap, heap.carve(64 * 40, 8, "packets"), 64);
         checkEqual(packets.slotCount, 40, "slotCount");
         const slots: number[] = [];
@@ -90,7 +90,7 @@ export function specificCases(): Case[] {
         const pool = new MemoryPool(heap, heap.carve(64 * 10, 8, "pool"), 64);
         const p = pool.create();
         const q = pool.create();
-        const before = snapshot(heap);
+        const before = fingerprint(heap);
         checkThrows(function () { pool.destroy(p + 8); }, "InvalidFree", "interior pointer");
         checkThrows(function () { pool.destroy(q + 64); }, "InvalidFree", "a slot never handed out");
         checkThrows(function () { pool.destroy(12); }, "InvalidFree", "a pointer outside the pool");
@@ -126,7 +126,7 @@ export function specificCases(): Case[] {
         const b = frames.alloc(16, 64);
         const c = frames.alloc(8);
         checkEqual(frames.top(), c, "top");
-        const before = snapshot(heap);
+        const before = fingerprint(heap);
         const message = checkThrows(function () { frames.free(a, 32); }, "InvalidFree", "free of the bottom");
         check(message.indexOf(String(c)) >= 0, "the message names the top: " + message);
         checkThrows(function () { frames.free(c, 16); }, "InvalidFree", "free of the top with the wrong length");

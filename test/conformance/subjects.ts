@@ -34,8 +34,8 @@ export interface SubjectFactory {
   make(): Subject;
 }
 
-export const HEAP_BYTES = 16384;
-export const REGION_BYTES = 8192;
+export const HEAP_BYTES = 8192;
+export const REGION_BYTES = 6144;
 
 export const subjectFactories: SubjectFactory[] = [
   {
