@@ -43,6 +43,13 @@ describe("Storage on the board", () => {
     expect(resultOf(t, "var ab = S.readArrayBuffer('bin'); new Uint8Array(ab)[2] + ab.byteLength")).toBe("=253");
   });
 
+  it("maps readArrayBuffer from flash: a file bigger than free RAM reads without a RAM copy", () => {
+    const p = bootBoard("PUCKJS");
+    p.type("var S = require('Storage'); var b = ''; for (var i = 0; i < 30000; i++) b += String.fromCharCode(i & 255); S.write('big', b); b = undefined;");
+    expect(resultOf(p, "var before = process.memory().usage; var u = new Uint8Array(S.readArrayBuffer('big')); (process.memory().usage - before) + ' ' + u.length + ' ' + u[300]")).toBe('="1 30000 44"');
+    expect(p.output()).not.toContain("OUT OF MEMORY");
+  });
+
   it("reclaims erased space only on compact()", () => {
     const free0 = Number(resultOf(t, "S.getFree()").slice(1));
     t.type("S.write('big', 'x'.repeat(1000))");

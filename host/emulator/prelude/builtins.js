@@ -6,6 +6,7 @@
   "use strict";
   var G = this;
   var RealArrayBuffer = G.ArrayBuffer;
+  var RealUint8Array = G.Uint8Array;
   var RealDataView = G.DataView;
   var RealError = G.Error;
   var SymbolSpecies = G.Symbol.species;
@@ -81,6 +82,15 @@
     defineProperty(TypedArray, SymbolSpecies, { get: function () { return TypedArray; }, configurable: true });
     return TypedArray;
   }
+
+  // A file's bytes as the device's Storage.readArrayBuffer gives them: mapped from flash, so
+  // they cost no JsVars (only the views made on them do).
+  hide(G, "__bhFlashBuffer", function (bytes) {
+    var b = new RealArrayBuffer(bytes.length);
+    var u = new RealUint8Array(b);
+    for (var i = 0; i < bytes.length; i++) u[i] = bytes.charCodeAt(i) & 255;
+    return b;
+  });
 
   G.ArrayBuffer = wrapArrayBuffer();
   ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"].forEach(function (name) {

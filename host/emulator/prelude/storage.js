@@ -5,6 +5,7 @@
   "use strict";
   var E = env.E;
   var bytesOf = env.bytesOf;
+  var flashBuffer = this.__bhFlashBuffer;
 
   function checkName(name) {
     name = String(name);
@@ -60,7 +61,7 @@
     },
     readArrayBuffer: function readArrayBuffer(name) {
       var s = Storage.read(name);
-      return s === undefined ? undefined : E.toArrayBuffer(s);
+      return s === undefined ? undefined : flashBuffer(s);
     },
     writeJSON: function writeJSON(name, value) { return Storage.write(name, JSON.stringify(value)); },
     list: function list(pattern) {
