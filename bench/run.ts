@@ -9,8 +9,6 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { build } from "esbuild";
 import ts from "typescript";
 import { MemPool } from "@thi.ng/malloc";
@@ -90,26 +88,21 @@ async function runDuktape(): Promise<{ out: DukOutput | null; seconds: number; e
   });
 }
 
-/** Bytes V8 holds per `new Uint8Array(n)` beyond n (object, ArrayBuffer, backing-store bookkeeping). */
+/**
+ * Bytes V8 holds per `new Uint8Array(n)` beyond n (object, ArrayBuffer, backing-store
+ * bookkeeping), measured in a fresh `node --expose-gc` so nothing else is on the heap.
+ */
 function v8BytesPerUint8Array(): number {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
-  const count = 20000;
-  const sizes: number[] = [];
-  for (let i = 0; i < count; i++) sizes.push(8 + ((i * 7919) % 249));
-  gc();
-  const before = process.memoryUsage();
-  const keep: Uint8Array[] = new Array(count);
-  let payload = 0;
-  for (let i = 0; i < count; i++) {
-    keep[i] = new Uint8Array(sizes[i]);
-    payload += sizes[i];
-  }
-  gc();
-  const after = process.memoryUsage();
-  const bytes = after.heapUsed - before.heapUsed + (after.arrayBuffers - before.arrayBuffers) - count * 8; // less the array slot
-  if (keep.length !== count) throw new Error("unreachable");
-  return (bytes - payload) / count;
+  const script = [
+    "const count = 20000; const sizes = []; for (let i = 0; i < count; i++) sizes.push(8 + ((i * 7919) % 249));",
+    "const keep = new Array(count); gc(); gc(); const before = process.memoryUsage(); let payload = 0;",
+    "for (let i = 0; i < count; i++) { keep[i] = new Uint8Array(sizes[i]); payload += sizes[i]; }",
+    "gc(); gc(); const after = process.memoryUsage();",
+    "const bytes = after.heapUsed - before.heapUsed + (after.arrayBuffers - before.arrayBuffers);",
+    "console.log(keep.length === count ? (bytes - payload) / count : NaN);",
+  ].join("\n");
+  const out = Number(sh(process.execPath, ["--expose-gc", "-e", script]));
+  return Number.isFinite(out) ? out : NaN;
 }
 
 function fmt(n: number): string {
