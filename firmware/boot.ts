@@ -5,7 +5,7 @@ import { BootHeap } from "../src/heap/boot-heap.js";
 import { DEBUG } from "../src/build-mode.js";
 import type { App, Memory, Target } from "./app.js";
 import { isFlat, jsVarsUsed, nowSeconds, onInit, say, setGlobal, storage } from "./device.js";
-import { restoreImage, saveImage } from "./image-storage.js";
+import { NO_IMAGE, restoreImage, saveImage } from "./image-storage.js";
 import type { Makers } from "./makers/maker.js";
 import { makeMem, Mem } from "./mem.js";
 import { planHeapBytes } from "./plan.js";
@@ -53,9 +53,9 @@ export function boot(app: App, target: Target, makers: Makers): BootResult | nul
   const allocators = DEBUG ? instrumentAll(heap, plan, raw) : raw;
   heap.seal();
   const store = storage();
-  const restoreProblem = store === null ? "no Storage" : restoreImage(heap, store);
+  const restoreProblem = store === null ? NO_IMAGE : restoreImage(heap, store);
   const restored = restoreProblem === "";
-  if (!restored && restoreProblem !== "no saved image" && restoreProblem !== "no Storage") say("bootheap: saved heap image not restored: " + restoreProblem);
+  if (!restored && restoreProblem !== NO_IMAGE) say("bootheap: saved heap image not restored: " + restoreProblem);
   const memory: Memory = {
     heap: heap,
     allocators: allocators,

@@ -8,6 +8,8 @@ import type { StorageModule } from "./device.js";
 export const IMAGE_FILE = "bootheap.img";
 export const IMAGE_MAGIC = 0x4d494842;
 const PREFIX_BYTES = 8;
+/** What restoreImage says when there is simply nothing saved: not a problem worth reporting. */
+export const NO_IMAGE = "no saved image";
 /** Bytes per Storage write: small strings, so saving never needs a big block of JsVars. */
 const CHUNK_BYTES = 256;
 
@@ -37,7 +39,7 @@ export function saveImage(heap: BootHeap, store: StorageModule): string {
  */
 export function restoreImage(heap: BootHeap, store: StorageModule): string {
   const buffer = store.readArrayBuffer(IMAGE_FILE);
-  if (buffer === undefined || buffer.byteLength === 0) return "no saved image";
+  if (buffer === undefined || buffer.byteLength === 0) return NO_IMAGE;
   if (buffer.byteLength !== PREFIX_BYTES + heap.sizeBytes) return "the saved image has " + (buffer.byteLength - PREFIX_BYTES) + " bytes, the heap " + heap.sizeBytes;
   // Offset 0 and 8 views only: flash-mapped on the device, so nothing is copied into RAM to check it.
   const prefix = new Uint32Array(buffer, 0, 2);

@@ -95,7 +95,7 @@ describe("DebugAllocator: correct programs get no report", () => {
       const lenMax = factory.make().traits.lenMax === Infinity ? 200 : factory.make().traits.lenMax - 16;
       fc.assert(
         fc.property(fc.array(opArb(lenMax), { maxLength: 60 }), (ops) => {
-          const subject = factory.make();
+          const subject = factory.make(DebugAllocator.regionBytes(128));
           const reports: DebugReport[] = [];
           const d = setup(subject, reports);
           const live: Live[] = [];
@@ -124,7 +124,7 @@ describe("DebugAllocator: one injected bug, exactly its report", () => {
       const lenMax = factory.make().traits.lenMax === Infinity ? 200 : factory.make().traits.lenMax - 16;
       fc.assert(
         fc.property(fc.array(opArb(lenMax), { maxLength: 30 }), fc.constantFrom(...bugs), fc.integer({ min: 1, max: 40 }), (ops, bug, len) => {
-          const subject = factory.make();
+          const subject = factory.make(DebugAllocator.regionBytes(128));
           const reports: DebugReport[] = [];
           const d = setup(subject, reports);
           const live: Live[] = [];
@@ -178,7 +178,7 @@ describe("DebugAllocator: one injected bug, exactly its report", () => {
 
 test("over a stack, remap of an allocation below the top returns 0, as the stack's own remap does", () => {
   const factory = subjectFactories.find((f) => f.make().traits.frees === "lifo")!;
-  const subject = factory.make();
+  const subject = factory.make(DebugAllocator.regionBytes(128));
   const reports: DebugReport[] = [];
   const d = setup(subject, reports);
   const a = d.alloc(16);
