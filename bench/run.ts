@@ -4,7 +4,7 @@
 //
 //   tsx bench/run.ts [--quick] [--no-duktape] [--only abcd]
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -103,6 +103,29 @@ function v8BytesPerUint8Array(): number {
   ].join("\n");
   const out = Number(sh(process.execPath, ["--expose-gc", "-e", script]));
   return Number.isFinite(out) ? out : NaN;
+}
+
+/**
+ * Puts the allocators' results between their markers in docs/BENCHMARKS.md, which other
+ * benchmarks share (bench/doc-section.ts). A file from before the markers, whose head is this
+ * benchmark's unmarked output, has that head replaced.
+ */
+function writeAllocatorSection(section: string): void {
+  const path = join(ROOT, "docs/BENCHMARKS.md");
+  const start = "<!-- allocators:start -->";
+  const end = "<!-- allocators:end -->";
+  const block = start + "\n" + section.trim() + "\n" + end;
+  let doc = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a >= 0 && b > a) {
+    doc = doc.slice(0, a) + block + doc.slice(b + end.length);
+  } else {
+    const others = doc.indexOf("<!-- ");
+    const rest = others >= 0 ? doc.slice(others) : "";
+    doc = "# Benchmarks\n\n" + block + "\n" + (rest ? "\n" + rest : "");
+  }
+  writeFileSync(path, doc);
 }
 
 function fmt(n: number): string {
@@ -210,9 +233,9 @@ async function main(): Promise<void> {
 
   const cmd = "npm run bench" + (args.length ? " -- " + args.join(" ") : "");
   const doc = [
-    "# Benchmarks",
+    "## Allocators",
     "",
-    "Written by `" + cmd + "` (bench/run.ts; the workloads are bench/workloads.ts). Do not edit by hand: run it again.",
+    "Written by `" + cmd + "` (bench/run.ts; the workloads are bench/workloads.ts) between the allocators markers. Do not edit by hand: run it again.",
     "",
     "- date: " + started.toISOString(),
     "- machine: `" + machine.uname + "`",
@@ -227,23 +250,23 @@ async function main(): Promise<void> {
     "Every contestant replays the same pre-computed stream of decisions; each runs in its own function",
     "compiled with its own calls written in (no adapter), and writes one byte into each allocation.",
     "",
-    "## Targets (workload (a), Node)",
+    "### Targets (workload (a), Node)",
     "",
     "| target | measured | |",
     "|---|---:|---|",
     ...targets,
     "",
     ...["node", "duktape"].flatMap((e) => [
-      "## " + (e === "node" ? "Node" : "Duktape"),
+      "### " + (e === "node" ? "Node" : "Duktape"),
       "",
       ...["a", "b", "c", "d"].flatMap((w) => {
         const t = table(results, e, w);
-        return t ? ["### " + WORKLOADS[w], "", t, ""] : [];
+        return t ? ["#### " + WORKLOADS[w], "", t, ""] : [];
       }),
     ]),
     duk.out ? "" : "Duktape: not measured (" + duk.error.split("\n")[0] + ").\n",
     ...(seeds.length === 0 ? [] : [
-      "## Workload (d) with five other random streams (Node)",
+      "### Workload (d) with five other random streams (Node)",
       "",
       "One stream can flatter either heap; the same churn with other seeds (same operation count):",
       "",
@@ -257,7 +280,7 @@ async function main(): Promise<void> {
       "| total | " + fmt(seeds.filter((x) => x.contestant === "TlsfAllocator").reduce((a, x) => a + x.fails, 0)) + " | | " + fmt(seeds.filter((x) => x.contestant !== "TlsfAllocator").reduce((a, x) => a + x.fails, 0)) + " | |",
       "",
     ]),
-    "## Metadata bytes per allocation",
+    "### Metadata bytes per allocation",
     "",
     "Bytes counted as used beyond the payload, averaged over 512 allocations of 8-256 bytes (workload (a)'s sizes):",
     "headers, rounding and slot waste together.",
@@ -266,7 +289,7 @@ async function main(): Promise<void> {
     "|---|---:|---:|---|",
     ...metaRows,
     "",
-    "## On-device module sizes (minified, ES5, `dist/espruino/modules/`)",
+    "### On-device module sizes (minified, ES5, `dist/espruino/modules/`)",
     "",
     "Each module carries what it imports (errors, checks, typed helpers), so the sizes overlap.",
     "",
@@ -278,7 +301,7 @@ async function main(): Promise<void> {
     readFileSync(join(ROOT, "bench/NOTES.md"), "utf8").trim(),
     "",
   ].join("\n");
-  writeFileSync(join(ROOT, "docs/BENCHMARKS.md"), doc);
+  writeAllocatorSection(doc);
   log("wrote docs/BENCHMARKS.md in " + ((performance.now() - t0) / 1000).toFixed(0) + " s");
 }
 
