@@ -6,7 +6,8 @@
 //
 //   npx tsx bench/kv.ts [--requests N] [--no-write]
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeDocSection } from "./doc-section.js";
 import { cpus } from "node:os";
 import { promisify } from "node:util";
 import { DEFAULT_CONFIG, kvLayout, kvMemoryReport, elementBytes } from "../firmware/apps/kv/config.js";
@@ -21,8 +22,6 @@ const PIPELINE = 4;
 /** redis-benchmark's LPUSH test pushes every request on one list before LPOP takes them back. */
 const BENCH_CONFIG = { connectionsMax: 12, keyCount: 64, keySizeMax: 32, valueSizeMax: 16, listLengthMax: 20000, listElementBytes: 3 };
 const BENCH_BOARD = "ESP32";
-const START = "<!-- kv:start -->";
-const END = "<!-- kv:end -->";
 
 function which(cmd: string): string | null {
   try {
@@ -249,20 +248,10 @@ export async function runKvBench(opts: { requests?: number; write?: boolean } = 
   lines.push("```");
   lines.push("</details>");
   const section = lines.join("\n");
-  if (opts.write !== false) writeSection(section);
+  if (opts.write !== false) writeDocSection("kv", section);
   return section;
 }
 
-/** Puts `section` between the kv markers of docs/BENCHMARKS.md, appending the markers if absent. */
-export function writeSection(section: string, path = "docs/BENCHMARKS.md"): void {
-  let doc = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  const block = START + "\n" + section + "\n" + END;
-  const a = doc.indexOf(START);
-  const b = doc.indexOf(END);
-  if (a >= 0 && b > a) doc = doc.slice(0, a) + block + doc.slice(b + END.length);
-  else doc = doc.replace(/\n*$/, "\n\n") + block + "\n";
-  writeFileSync(path, doc);
-}
 
 const invokedDirectly = process.argv[1] !== undefined && /bench[\\/]kv\.ts$/.test(process.argv[1]);
 if (invokedDirectly) {

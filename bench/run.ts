@@ -4,7 +4,8 @@
 //
 //   tsx bench/run.ts [--quick] [--no-duktape] [--only abcd]
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { writeDocSection } from "./doc-section.js";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -105,28 +106,6 @@ function v8BytesPerUint8Array(): number {
   return Number.isFinite(out) ? out : NaN;
 }
 
-/**
- * Puts the allocators' results between their markers in docs/BENCHMARKS.md, which other
- * benchmarks share (bench/doc-section.ts). A file from before the markers, whose head is this
- * benchmark's unmarked output, has that head replaced.
- */
-function writeAllocatorSection(section: string): void {
-  const path = join(ROOT, "docs/BENCHMARKS.md");
-  const start = "<!-- allocators:start -->";
-  const end = "<!-- allocators:end -->";
-  const block = start + "\n" + section.trim() + "\n" + end;
-  let doc = existsSync(path) ? readFileSync(path, "utf8") : "";
-  const a = doc.indexOf(start);
-  const b = doc.indexOf(end);
-  if (a >= 0 && b > a) {
-    doc = doc.slice(0, a) + block + doc.slice(b + end.length);
-  } else {
-    const others = doc.indexOf("<!-- ");
-    const rest = others >= 0 ? doc.slice(others) : "";
-    doc = "# Benchmarks\n\n" + block + "\n" + (rest ? "\n" + rest : "");
-  }
-  writeFileSync(path, doc);
-}
 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString("en-US");
@@ -301,7 +280,7 @@ async function main(): Promise<void> {
     readFileSync(join(ROOT, "bench/NOTES.md"), "utf8").trim(),
     "",
   ].join("\n");
-  writeAllocatorSection(doc);
+  writeDocSection("allocators", doc.trim(), join(ROOT, "docs/BENCHMARKS.md"));
   log("wrote docs/BENCHMARKS.md in " + ((performance.now() - t0) / 1000).toFixed(0) + " s");
 }
 
