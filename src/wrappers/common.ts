@@ -4,7 +4,6 @@
 // even `this.n++` on a JS number allocates a fresh value; a Uint32Array store does not.
 import type { Allocator } from "../allocator.js";
 import { describe, fail } from "../heap/errors.js";
-import { createView, destroyView, dupe, TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
 
 export function checkChild(child: unknown, what: string): Allocator {
   const c = child as Allocator;
@@ -46,17 +45,6 @@ export function ownershipTest(allocator: Allocator): ((ptr: number) => boolean) 
   }
   if (a.child !== null && typeof a.child === "object") return ownershipTest(a.child);
   return null;
-}
-
-/** The typed helpers as plain functions, so each wrapper class defines them as methods (a top-level `addTypedHelpers(X.prototype)` call would keep the class in bundles that never use it). */
-export function wrapperCreate<T extends TypedArray>(a: Allocator, ctor: TypedArrayConstructor<T>, count: number): T | null {
-  return createView(a, ctor, count);
-}
-export function wrapperDestroy(a: Allocator, view: TypedArray): void {
-  destroyView(a, view);
-}
-export function wrapperDupe(a: Allocator, bytes: ArrayLike<number>, align?: number): number {
-  return dupe(a, bytes, align);
 }
 
 /** Text for a report or a stats line; the default sink for wrappers that print. */

@@ -1,7 +1,8 @@
 import type { Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap } from "../heap/boot-heap.js";
+import { createView, destroyView, dupe } from "../allocators/typed.js";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
-import { checkChild, ownershipTest, printLine, takeState, wrapperCreate, wrapperDestroy, wrapperDupe } from "./common.js";
+import { checkChild, ownershipTest, printLine, takeState } from "./common.js";
 
 // The counters: a 48-byte block taken once from options.state (default: the child).
 //   0 f64 bytes allocated in total (grows include their growth)   16 u32 allocations      32 u32 live allocations
@@ -181,15 +182,15 @@ export class CountingAllocator implements Allocator {
   }
 
   create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null {
-    return wrapperCreate(this, ctor, count);
+    return createView(this, ctor, count);
   }
 
   destroy(view: TypedArray): void {
-    wrapperDestroy(this, view);
+    destroyView(this, view);
   }
 
   dupe(bytes: ArrayLike<number>, align?: number): number {
-    return wrapperDupe(this, bytes, align);
+    return dupe(this, bytes, align);
   }
 
   private changed(len: number, newLen: number): void {

@@ -3,8 +3,9 @@ import type { BootHeap, Region } from "../heap/boot-heap.js";
 import { alignForward, checkAlign, checkLength, HEAP_SIZE_MAX, isWholeNumber } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
 import { copyBytes } from "../heap/memory.js";
+import { createView, destroyView, dupe } from "../allocators/typed.js";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
-import { checkChild, ownershipTest, printLine, wrapperCreate, wrapperDestroy, wrapperDupe } from "./common.js";
+import { checkChild, ownershipTest, printLine } from "./common.js";
 
 import {
   DEBUG_MAGIC, DEBUG_HEADER_BYTES, DEBUG_RECORD_BYTES, POISON_BYTE, CANARY_BYTE, H_MAGIC, H_RECORDS, H_CANARY, H_QMAX, H_LIMIT, H_PEAK, H_REPORTS, H_FLAGS, H_TAG, H_REFUSED, H_CURSOR, F_STACKS, F_FULL_REPORTED, E_PTR, E_LEN, E_RAW, E_RAW_LEN, E_INFO, E_ALLOC_SEQ, E_FREE_SEQ, E_NEXT, EMPTY, LIVE, QUARANTINED, FREED, S_SEQ, S_LIVE, S_LIVE_BYTES, S_QBYTES, S_QHEAD, S_QTAIL,
@@ -417,15 +418,15 @@ export class DebugAllocator implements Allocator {
   }
 
   create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null {
-    return wrapperCreate(this, ctor, count);
+    return createView(this, ctor, count);
   }
 
   destroy(view: TypedArray): void {
-    wrapperDestroy(this, view);
+    destroyView(this, view);
   }
 
   dupe(bytes: ArrayLike<number>, align?: number): number {
-    return wrapperDupe(this, bytes, align);
+    return dupe(this, bytes, align);
   }
 
   // ---- internals ----

@@ -2,8 +2,9 @@ import type { Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap } from "../heap/boot-heap.js";
 import { HEAP_SIZE_MAX, isWholeNumber } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
+import { createView, destroyView, dupe } from "../allocators/typed.js";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
-import { checkChild, ownershipTest, takeState, wrapperCreate, wrapperDestroy, wrapperDupe } from "./common.js";
+import { checkChild, ownershipTest, takeState } from "./common.js";
 
 // Zig's std.testing.FailingAllocator. Its counters: a 48-byte block from options.state (default: the child).
 //   0 f64 bytes allocated (grows included)   16 u32 alloc index       28 u32 resize fail index   40 u32 induced failure (0/1)
@@ -161,15 +162,15 @@ export class FailingAllocator implements Allocator {
   }
 
   create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null {
-    return wrapperCreate(this, ctor, count);
+    return createView(this, ctor, count);
   }
 
   destroy(view: TypedArray): void {
-    wrapperDestroy(this, view);
+    destroyView(this, view);
   }
 
   dupe(bytes: ArrayLike<number>, align?: number): number {
-    return wrapperDupe(this, bytes, align);
+    return dupe(this, bytes, align);
   }
 
   private changed(len: number, newLen: number): void {

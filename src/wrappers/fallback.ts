@@ -2,8 +2,9 @@ import type { Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap } from "../heap/boot-heap.js";
 import { fail } from "../heap/errors.js";
 import { copyBytes } from "../heap/memory.js";
+import { createView, destroyView, dupe } from "../allocators/typed.js";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
-import { checkChild, ownershipTest, wrapperCreate, wrapperDestroy, wrapperDupe } from "./common.js";
+import { checkChild, ownershipTest } from "./common.js";
 
 export interface FallbackOptions {
   /** Whether `ptr` belongs to the primary; needed only when the primary has no `ownsPtr`, region or child to tell. */
@@ -83,15 +84,15 @@ export class FallbackAllocator implements Allocator {
   }
 
   create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null {
-    return wrapperCreate(this, ctor, count);
+    return createView(this, ctor, count);
   }
 
   destroy(view: TypedArray): void {
-    wrapperDestroy(this, view);
+    destroyView(this, view);
   }
 
   dupe(bytes: ArrayLike<number>, align?: number): number {
-    return wrapperDupe(this, bytes, align);
+    return dupe(this, bytes, align);
   }
 
   private owner(ptr: number): Allocator {

@@ -2,8 +2,9 @@ import { ALIGN_DEFAULT, Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap } from "../heap/boot-heap.js";
 import { checkAlign, checkLength, HEAP_SIZE_MAX, isWholeNumber } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
+import { createView, destroyView, dupe } from "../allocators/typed.js";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
-import { checkChild, ownershipTest, takeState, wrapperCreate, wrapperDestroy, wrapperDupe } from "./common.js";
+import { checkChild, ownershipTest, takeState } from "./common.js";
 
 // State: a 16-byte block from options.state (default: the child).
 //   0 u32 reserve pointer (0 when there is none or it was released)   8 u32 bytes granted by the last allocOrShrink
@@ -174,15 +175,15 @@ export class PressureAllocator implements Allocator {
   }
 
   create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null {
-    return wrapperCreate(this, ctor, count);
+    return createView(this, ctor, count);
   }
 
   destroy(view: TypedArray): void {
-    wrapperDestroy(this, view);
+    destroyView(this, view);
   }
 
   dupe(bytes: ArrayLike<number>, align?: number): number {
-    return wrapperDupe(this, bytes, align);
+    return dupe(this, bytes, align);
   }
 
   /** The rare path: handlers, then the reserve. For a remap (`oldPtr` nonzero) the retry is a remap. */
