@@ -43,6 +43,8 @@ describe("the gates catch what the device rejects", () => {
     ["built-in", "throw new RangeError('x');", "RangeError"],
     ["built-in", "var a = [1, 2].lastIndexOf(2);", "Array.prototype.lastIndexOf"],
     ["built-in", "var n = new Uint8Array(4).BYTES_PER_ELEMENT;", "BYTES_PER_ELEMENT"],
+    ["built-in", "var a = [1, 2]; a.length = 0;", "a write to an array's length"],
+    ["built-in", "var a = [1, 2]; a.length--;", "a decrement of an array's length"],
     ["hoisting", "f(); function f() {}", "a call before the declaration"],
     ["hoisting", "var B = (function (_super) { __extends(B, _super); function B() {} return B; })(A);", "down-levelled extends"],
   ];

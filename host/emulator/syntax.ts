@@ -11,6 +11,7 @@ export const HOOK_FLAGS = "__bhF";
 export const HOOK_TICK = "__bhT";
 export const HOOK_CATCH = "__bhC";
 export const HOOK_STORE = "__bhW";
+export const HOOK_LENGTH = "__bhL";
 /** Marks the braces added around a loop body that had none, so they can be taken out again. */
 export const ADDED_BRACE_MARK = "/*__bhB*/";
 
@@ -286,6 +287,13 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
     const target = node.left as AnyNode | undefined;
     if (node.type === "AssignmentExpression" && node.operator === "=" && target?.type === "MemberExpression" && target.computed && (target.object as AnyNode).type !== "Super") {
       edits.push(...storeEdits(source, node, depth));
+    }
+    // `a.length = n`, `a.length--`: the device refuses to change an array's length
+    // ("Assignment to a constant"); `__bhL(a)` throws that for an array and returns `a` otherwise.
+    const written = (node.type === "UpdateExpression" ? node.argument : node.type === "AssignmentExpression" ? node.left : null) as AnyNode | null;
+    if (written?.type === "MemberExpression" && !written.computed && (written.property as AnyNode).name === "length" && (written.object as AnyNode).type !== "Super") {
+      const object = written.object as AnyNode;
+      edits.push(open(object.start, depth, `${HOOK_LENGTH}(`), close(object.end, depth, ")"));
     }
     const opensScope = isFunction && (node.body as AnyNode).type === "BlockStatement";
     if (opensScope) scopes.push({ node, names: scopeNames(node), declared: new Set() });

@@ -23,6 +23,10 @@ export const MISSING_METHODS: readonly string[] = [
   "lastIndexOf", "reduceRight", "flat", "flatMap", "at", "copyWithin", "BYTES_PER_ELEMENT",
 ];
 
+// Also a rule (enforced by host/rules/gates.ts and the emulator's rewrite in syntax.ts): an
+// array's `length` cannot be written (`a.length = 0`, `a.length--` throw "Assignment to a
+// constant"; measured on the Linux build of 2v29's source). Use splice() or pop().
+
 /** Identifiers the device's parser cannot take as names. */
 export const FORBIDDEN_IDENTIFIERS: readonly string[] = ["of", "static", "undefined"];
 

@@ -77,6 +77,10 @@ function visit(node: AnyNode, parent: AnyNode | null, out: Violation[]): void {
       out.push({ rule: "built-in", message: "uses `." + property + "`, missing on Espruino", position: node.start });
     }
   }
+  const written = (node.type === "UpdateExpression" ? node.argument : node.type === "AssignmentExpression" ? node.left : null) as AnyNode | null;
+  if (written && written.type === "MemberExpression" && !written.computed && (written.property as AnyNode).name === "length") {
+    out.push({ rule: "built-in", message: "writes `.length`, which Espruino refuses on arrays (Assignment to a constant)", position: node.start });
+  }
   for (const child of children(node)) visit(child, node, out);
 }
 

@@ -158,7 +158,7 @@ function debugCases(factory: SubjectFactory): Case[] {
     checkEqual((r.allocation as { ptr: number }).ptr, b, "the allocation");
     d.subject.heap.u8[b + 16] = CANARY_BYTE;
     d.debug.free(b, 16);
-    d.reports.length = 0;
+    d.reports.splice(0, d.reports.length);
     d.subject.heap.u8[a + 13] = 42;
     d.debug.free(a, 13);
     r = checkReport(d.reports, "BufferOverflow", "free(a)");
@@ -508,8 +508,8 @@ function otherCases(factory: SubjectFactory): Case[] {
     p.onPressure(function (need) {
       asked = need;
       p.free(ptrs[ptrs.length - 1], lens[lens.length - 1]);
-      ptrs.length--;
-      lens.length--;
+      ptrs.pop();
+      lens.pop();
     });
     const again = p.alloc(len);
     check(again !== 0, "the retry after the handler succeeded");

@@ -111,6 +111,13 @@ describe("smaller quirks", () => {
     expect(resultOf(t, "(function () { let i = 9; for (let i = 0; i < 2; i++) {} return i })()")).toBe("=9");
   });
 
+  it("refuses writes to an array's length, as the device does; other objects' length is theirs", () => {
+    expect(resultOf(t, "var a = [1, 2, 3]; a.length = 0")).toMatch(/^Uncaught TypeError: Assignment to a constant/);
+    expect(resultOf(t, "var b = [1, 2]; b.length--")).toMatch(/^Uncaught TypeError: Assignment to a constant/);
+    expect(resultOf(t, "var c = [1, 2, 3]; c.splice(0, c.length); c.push(4); c.pop(); c.length")).toBe("=0");
+    expect(resultOf(t, "var o = { length: 2 }; o.length = 5; o.length")).toBe("=5");
+  });
+
   it("truncates instead of rounding in Uint8ClampedArray", () => {
     expect(resultOf(t, "var c = new Uint8ClampedArray(2); c[0] = 1.7; c[1] = 300; c[0] + ',' + c[1]")).toBe('="1,255"');
   });

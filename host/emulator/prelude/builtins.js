@@ -136,6 +136,12 @@
     "  return v;" +
     "};");
   hide(G, "__bhW", makeStore(isView, G.Uint8ClampedArray, fail));
+  // Writes to an array's length (syntax.ts routes `a.length = n` and `a.length--` here).
+  var isArray = Array.isArray;
+  hide(G, "__bhL", function (o) {
+    if (isArray(o)) throw new G.TypeError("Assignment to a constant");
+    return o;
+  });
 
   // --- errors: `class X extends Error` fails; e.name is undefined ---
   ["Error", "TypeError", "SyntaxError", "ReferenceError", "RangeError", "EvalError", "URIError", "AggregateError"].forEach(function (name) {
