@@ -14,7 +14,11 @@ import { fileURLToPath } from "node:url";
 
 const ES5 = { target: "ES5", module: "ESNext", lib: ["ES2020", "DOM"], types: [], noEmit: false, declaration: false, noEmitHelpers: false, importHelpers: false, sourceMap: false };
 // Espruino cannot take these as identifiers (ESPRUINO.md); the mangler must never produce them.
-const terserOptions = { ecma: 5, mangle: { reserved: ["of", "static", "undefined"] }, compress: { passes: 2 }, format: { comments: false } };
+// Espruino does not hoist `var` either: a name used before its `var` statement runs is the outer
+// one. Two compressions produce exactly that: inlining a function with arguments (they become
+// `var`s after the return) and collapse_vars (`var c = (x = ...)` before `var x`). The build
+// gates (host/rules/gates.ts) check every bundle for it.
+const terserOptions = { ecma: 5, mangle: { reserved: ["of", "static", "undefined"] }, compress: { passes: 2, inline: 1, collapse_vars: false }, format: { comments: false } };
 
 function plugins(debug, minify, target) {
   const list = [

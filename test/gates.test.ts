@@ -46,6 +46,7 @@ describe("the gates catch what the device rejects", () => {
     ["built-in", "var a = [1, 2]; a.length = 0;", "a write to an array's length"],
     ["built-in", "var a = [1, 2]; a.length--;", "a decrement of an array's length"],
     ["hoisting", "f(); function f() {}", "a call before the declaration"],
+    ["hoisting", "function s() {} function o(r) { return (s = r) > 0; var s; }", "a var used before its declaration runs (after a return)"],
     ["hoisting", "var B = (function (_super) { __extends(B, _super); function B() {} return B; })(A);", "down-levelled extends"],
   ];
   for (const [rule, source, what] of cases) {
@@ -62,6 +63,7 @@ describe("the gates catch what the device rejects", () => {
       "var o = { of: 1, static: 2 }; o.of + o.static;",
       "var m = { Map: 1 }; m.Map;",
       "function r(n) { return n ? r(n - 1) : 0; } r(3);",
+      "function q(a) { var a = a || 1; var b = a + 1; return b; }",
     ];
     for (const source of ok) expect(checkBundle(source)).toEqual([]);
   });

@@ -93,26 +93,42 @@ function isPropertyName(node: AnyNode, parent: AnyNode | null): boolean {
 
 /**
  * Espruino does not hoist: a function declared later in the same body cannot be called (or
- * even referenced, as down-levelled `extends` does) by statements that run before it.
- * References inside nested functions run later and are fine.
+ * even referenced, as down-levelled `extends` does) by statements that run before it, and a
+ * `var` does not exist until its statement runs, so a name used before it (a minifier may put
+ * `var x` after a `return`) means the outer `x`. References inside nested functions run later
+ * and are fine.
  */
 function checkHoisting(node: AnyNode, out: Violation[]): void {
   const body = bodyOf(node);
   if (body) {
-    const declaredAt = new Map<string, number>();
+    const declaredAt = new Map<string, { index: number; what: string }>();
     body.forEach((statement, index) => {
-      if (statement.type === "FunctionDeclaration") declaredAt.set(String((statement.id as AnyNode).name), index);
+      if (statement.type === "FunctionDeclaration") declaredAt.set(String((statement.id as AnyNode).name), { index, what: "function" });
+      for (const name of varNames(statement)) if (!declaredAt.has(name)) declaredAt.set(name, { index, what: "var" });
     });
+    const params = new Set(((node.params as AnyNode[] | undefined) ?? []).map((p) => String(p.name)));
     body.forEach((statement, index) => {
       for (const ref of referencesOutsideFunctions(statement)) {
         const at = declaredAt.get(String(ref.name));
-        if (at !== undefined && at > index) {
-          out.push({ rule: "hoisting", message: "uses function `" + String(ref.name) + "` before its declaration runs (Espruino does not hoist)", position: ref.start });
+        if (at !== undefined && at.index > index && !params.has(String(ref.name))) {
+          out.push({ rule: "hoisting", message: "uses " + at.what + " `" + String(ref.name) + "` before its declaration runs (Espruino does not hoist)", position: ref.start });
         }
       }
     });
   }
   for (const child of children(node)) checkHoisting(child, out);
+}
+
+/** Names a statement declares with `var`, outside nested functions. */
+function varNames(statement: AnyNode): string[] {
+  const names: string[] = [];
+  const walk = (node: AnyNode): void => {
+    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression") return;
+    if (node.type === "VariableDeclarator" && (node.id as AnyNode).type === "Identifier") names.push(String((node.id as AnyNode).name));
+    for (const child of children(node)) walk(child);
+  };
+  walk(statement);
+  return names;
 }
 
 function bodyOf(node: AnyNode): AnyNode[] | null {
