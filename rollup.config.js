@@ -14,11 +14,15 @@ import { fileURLToPath } from "node:url";
 
 const ES5 = { target: "ES5", module: "ESNext", lib: ["ES2020", "DOM"], types: [], noEmit: false, declaration: false, noEmitHelpers: false, importHelpers: false, sourceMap: false };
 // Espruino cannot take these as identifiers (ESPRUINO.md); the mangler must never produce them.
-// Espruino does not hoist `var` either: a name used before its `var` statement runs is the outer
-// one. Two compressions produce exactly that: inlining a function with arguments (they become
-// `var`s after the return) and collapse_vars (`var c = (x = ...)` before `var x`). The build
-// gates (host/rules/gates.ts) check every bundle for it.
-const terserOptions = { ecma: 5, mangle: { reserved: ["of", "static", "undefined"] }, compress: { passes: 2, inline: 1, collapse_vars: false }, format: { comments: false } };
+// Espruino hoists nothing: a `var` does not exist until its statement runs, so a name used
+// before it is the outer one. Minifying moves code around (branches swapped, one `var` kept for
+// several loops, arguments of inlined functions made `var`s after the return). hoist_vars puts
+// each function's vars in one statement at its top; inline: 1 stops inlining functions with
+// arguments, whose `var`s a late pass would add after hoisting. The build gates
+// (host/rules/gates.ts) check every bundle for it. wrap_iife: Espruino's parser takes a
+// `function` at the start of a for-initialiser for a declaration (`for(function(){}();;)` is a
+// SyntaxError there); `(function(){})()` parses.
+const terserOptions = { ecma: 5, mangle: { reserved: ["of", "static", "undefined"] }, compress: { passes: 2, hoist_vars: true, inline: 1 }, format: { comments: false, wrap_iife: true } };
 
 function plugins(debug, minify, target) {
   const list = [

@@ -34,6 +34,7 @@ describe("the gates catch what the device rejects", () => {
     ["syntax", "Math.max(...[1, 2]);", "spread"],
     ["syntax", "let x = 1;", "let"],
     ["syntax", "var f = () => 1;", "arrow functions"],
+    ["syntax", "for (function (t) { return t; }(1); false;);", "a for-initialiser that starts with function"],
     ["identifier", "var of = 1;", "`of` as a name"],
     ["identifier", "function f(static) { return static; }", "`static` as a parameter"],
     ["identifier", "function g() { var undefined = 2; }", "`undefined` as a name"],
@@ -47,6 +48,7 @@ describe("the gates catch what the device rejects", () => {
     ["built-in", "var a = [1, 2]; a.length--;", "a decrement of an array's length"],
     ["hoisting", "f(); function f() {}", "a call before the declaration"],
     ["hoisting", "function s() {} function o(r) { return (s = r) > 0; var s; }", "a var used before its declaration runs (after a return)"],
+    ["hoisting", "function f() {} function g(a) { for (var i = 0; i < 2; i++) { f = a[i]; var f; } }", "a var used before its declaration in the same loop body"],
     ["hoisting", "var B = (function (_super) { __extends(B, _super); function B() {} return B; })(A);", "down-levelled extends"],
   ];
   for (const [rule, source, what] of cases) {
@@ -64,6 +66,8 @@ describe("the gates catch what the device rejects", () => {
       "var m = { Map: 1 }; m.Map;",
       "function r(n) { return n ? r(n - 1) : 0; } r(3);",
       "function q(a) { var a = a || 1; var b = a + 1; return b; }",
+      "function w() { var x = 1; for (var i = 0; i < 2; i++) { x = x + i; } return x; }",
+      "for ((function (t) { return t; })(1); false;);",
     ];
     for (const source of ok) expect(checkBundle(source)).toEqual([]);
   });

@@ -27,6 +27,7 @@ export function checkBundle(source: string): Violation[] {
   }
   const violations: Violation[] = [];
   visit(program, null, violations);
+  checkForInitialisers(program, source, violations);
   checkHoisting(program, violations);
   return violations;
 }
@@ -84,6 +85,15 @@ function visit(node: AnyNode, parent: AnyNode | null, out: Violation[]): void {
   for (const child of children(node)) visit(child, node, out);
 }
 
+/** Espruino's parser reads `function` at the start of a for-initialiser as a declaration and fails. */
+function checkForInitialisers(node: AnyNode, source: string, out: Violation[]): void {
+  const init = node.type === "ForStatement" ? (node.init as AnyNode | null) : null;
+  if (init && source.startsWith("function", init.start)) {
+    out.push({ rule: "syntax", message: "a for-initialiser starts with `function`, which Espruino cannot parse (wrap the function in parentheses)", position: init.start });
+  }
+  for (const child of children(node)) checkForInitialisers(child, source, out);
+}
+
 function isPropertyName(node: AnyNode, parent: AnyNode | null): boolean {
   if (parent === null) return false;
   if (parent.type === "MemberExpression" && parent.property === node && !parent.computed) return true;
@@ -101,34 +111,41 @@ function isPropertyName(node: AnyNode, parent: AnyNode | null): boolean {
 function checkHoisting(node: AnyNode, out: Violation[]): void {
   const body = bodyOf(node);
   if (body) {
-    const declaredAt = new Map<string, { index: number; what: string }>();
-    body.forEach((statement, index) => {
-      if (statement.type === "FunctionDeclaration") declaredAt.set(String((statement.id as AnyNode).name), { index, what: "function" });
-      for (const name of varNames(statement)) if (!declaredAt.has(name)) declaredAt.set(name, { index, what: "var" });
-    });
+    // Where each name is first declared in this function, in source order: the statements
+    // before that point (or an earlier part of a loop body, on its first pass) see the outer name.
+    const declaredAt = new Map<string, { start: number; what: string }>();
+    for (const statement of body) {
+      if (statement.type === "FunctionDeclaration") declaredAt.set(String((statement.id as AnyNode).name), { start: statement.start, what: "function" });
+    }
+    for (const statement of body) {
+      for (const id of varIds(statement)) {
+        const name = String(id.name);
+        if (!declaredAt.has(name)) declaredAt.set(name, { start: id.start, what: "var" });
+      }
+    }
     const params = new Set(((node.params as AnyNode[] | undefined) ?? []).map((p) => String(p.name)));
-    body.forEach((statement, index) => {
+    for (const statement of body) {
       for (const ref of referencesOutsideFunctions(statement)) {
         const at = declaredAt.get(String(ref.name));
-        if (at !== undefined && at.index > index && !params.has(String(ref.name))) {
+        if (at !== undefined && ref.start < at.start && !params.has(String(ref.name))) {
           out.push({ rule: "hoisting", message: "uses " + at.what + " `" + String(ref.name) + "` before its declaration runs (Espruino does not hoist)", position: ref.start });
         }
       }
-    });
+    }
   }
   for (const child of children(node)) checkHoisting(child, out);
 }
 
-/** Names a statement declares with `var`, outside nested functions. */
-function varNames(statement: AnyNode): string[] {
-  const names: string[] = [];
+/** The identifiers a statement declares with `var`, outside nested functions. */
+function varIds(statement: AnyNode): AnyNode[] {
+  const ids: AnyNode[] = [];
   const walk = (node: AnyNode): void => {
     if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression") return;
-    if (node.type === "VariableDeclarator" && (node.id as AnyNode).type === "Identifier") names.push(String((node.id as AnyNode).name));
+    if (node.type === "VariableDeclarator" && (node.id as AnyNode).type === "Identifier") ids.push(node.id as AnyNode);
     for (const child of children(node)) walk(child);
   };
   walk(statement);
-  return names;
+  return ids;
 }
 
 function bodyOf(node: AnyNode): AnyNode[] | null {
