@@ -266,6 +266,10 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
 
   const visit = (node: AnyNode, parent: AnyNode | null, key: string, grandParent: AnyNode | null, inFunction: boolean, depth: number): void => {
     checkNode(node, parent, key);
+    // The device's parser reads `function` at the start of a for-initialiser as a declaration.
+    if (node.type === "ForStatement" && node.init && source.startsWith("function", (node.init as AnyNode).start)) {
+      reject(node.init as AnyNode, "Got '(' expected ID (a for-initialiser cannot start with function)");
+    }
     const isFunction = FUNCTIONS.has(node.type);
     if ((isFunction || node.type === "ClassDeclaration" || node.type === "ClassExpression") && !inFunction) {
       retainedSourceChars += node.end - node.start;

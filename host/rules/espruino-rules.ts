@@ -23,9 +23,15 @@ export const MISSING_METHODS: readonly string[] = [
   "lastIndexOf", "reduceRight", "flat", "flatMap", "at", "copyWithin", "BYTES_PER_ELEMENT",
 ];
 
-// Also a rule (enforced by host/rules/gates.ts and the emulator's rewrite in syntax.ts): an
-// array's `length` cannot be written (`a.length = 0`, `a.length--` throw "Assignment to a
-// constant"; measured on the Linux build of 2v29's source). Use splice() or pop().
+// Rules beyond ESPRUINO.md, found by running our bundles on the interpreter built from its
+// source (Linux target, 2v29) and enforced by the gates (host/rules/gates.ts):
+// - an array's `length` cannot be written (`a.length = 0`, `a.length--` throw "Assignment to a
+//   constant"); use splice() or pop(). The emulator enforces it too (syntax.ts rewrite).
+// - `var` is not hoisted either: a name used before its `var` statement runs is the outer
+//   name (a minifier's `...; return (s = r) > 0; var s` overwrote an outer function `s`).
+//   The emulator does not reproduce this; the gates check every bundle in source order.
+// - a for-initialiser cannot start with `function` (`for(function(){}();;)` is a SyntaxError;
+//   `for((function(){})();;)` parses). The emulator rejects it too.
 
 /** Identifiers the device's parser cannot take as names. */
 export const FORBIDDEN_IDENTIFIERS: readonly string[] = ["of", "static", "undefined"];
