@@ -31,6 +31,8 @@ export function offlineArgs(offlineDir: string): string[] {
 export interface ToolRun {
   /** Exit code and everything printed, once the tool exits. */
   done: Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Ends the tool now: for a caller that has what it waited for. */
+  stop(): void;
 }
 
 /**
@@ -64,5 +66,5 @@ export function runEspruinoTool(args: string[], onLine?: (line: string) => void,
       resolve({ code: code ?? 1, stdout, stderr });
     });
   });
-  return { done };
+  return { done, stop: () => child.kill("SIGKILL") };
 }

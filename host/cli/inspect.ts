@@ -9,6 +9,10 @@ import { Progress } from "./progress.js";
 import { heapFromImage, parseDump } from "../inspect/image.js";
 import { colourMap, heapSvg, statsText } from "../inspect/render.js";
 import { heapMap } from "../../src/inspect/heap-map.js";
+import { DUMP_END } from "../../src/inspect/image.js";
+
+/** The longest a board may take to print its image (a 100 KB heap is about 2,100 lines). */
+const INSPECT_TIMEOUT_MS = 120_000;
 
 /** What the board printed: the espruino tool shows each of its lines after "--] ", the first after the prompt. */
 export function boardOutput(toolStdout: string): string {
@@ -30,10 +34,13 @@ export async function inspect(args: ParsedArgs): Promise<number> {
   progress.update(`reading the heap image from ${port}`);
   try {
     let lines = 0;
-    const run = runEspruinoTool(["-p", port, ...offlineArgs(offline.dir), "-e", "MEM.dump()"], () => {
+    // The tool does not always exit after -e (against a real interpreter it may wait on), so
+    // stop it once the image's last line has come.
+    const run = runEspruinoTool(["-p", port, ...offlineArgs(offline.dir), "-e", "MEM.dump()"], (line) => {
       lines++;
-      if (lines % 50 === 0) progress.update(`reading the heap image from ${port}: ${lines} lines`);
-    });
+      if (lines % 100 === 0) progress.update(`reading the heap image from ${port}: ${lines} lines`);
+      if (line.indexOf(DUMP_END) >= 0) run.stop();
+    }, INSPECT_TIMEOUT_MS);
     const result = await run.done;
     let heap;
     try {

@@ -8,6 +8,8 @@ import { addTypedHelpers, remapByMove, TypedHelpers } from "./typed.js";
 const S_END = 0;
 const S_PEAK = 1;
 const S_COUNT = 2;
+/** savestate() packs the allocation count above the cursor. */
+const STATE_COUNT_UNIT = 0x1000000;
 
 /**
  * Bump allocator over one region (Zig's FixedBufferAllocator). Only the most recent
@@ -90,16 +92,22 @@ export class FixedBufferAllocator implements Allocator {
     return ptr + len === this.u32[this.s + S_END];
   }
 
-  /** A checkpoint: `restore(state)` frees everything allocated after it. */
+  /**
+   * A checkpoint: `restore(state)` frees everything allocated after it. The state is one number
+   * (no object per call): the allocation count times 2^24 plus the cursor (pointers are below 2^24).
+   */
   savestate(): number {
-    return this.u32[this.s + S_END];
+    return this.u32[this.s + S_COUNT] * STATE_COUNT_UNIT + this.u32[this.s + S_END];
   }
 
   restore(state: number): void {
-    if ((state >>> 0) !== state || state < this.start || state > this.u32[this.s + S_END]) {
-      fail("InvalidArgument", "state must be a value from savestate() no later than the current end " + this.u32[this.s + S_END] + ", got " + describe(state));
+    const end = state % STATE_COUNT_UNIT;
+    const count = (state - end) / STATE_COUNT_UNIT;
+    if (typeof state !== "number" || state % 1 !== 0 || end < this.start || end > this.u32[this.s + S_END] || count > this.u32[this.s + S_COUNT]) {
+      fail("InvalidArgument", "state must be a value from savestate() no later than now (end " + this.u32[this.s + S_END] + "), got " + describe(state));
     }
-    this.u32[this.s + S_END] = state;
+    this.u32[this.s + S_END] = end;
+    this.u32[this.s + S_COUNT] = count;
   }
 
   stats(): AllocatorStats {

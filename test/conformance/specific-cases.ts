@@ -56,9 +56,12 @@ export function specificCases(): Case[] {
         fixed.alloc(200);
         fixed.restore(state);
         checkEqual(fixed.stats().usedBytes, 24, "usedBytes after restore");
-        checkEqual(fixed.alloc(8), state, "the next allocation starts at the checkpoint");
+        checkEqual(fixed.stats().allocationCount, 1, "allocationCount after restore");
+        const at = fixed.alloc(8);
+        checkEqual(at, fixed.region.offset + 24, "the next allocation starts at the checkpoint");
         const before = fingerprint(heap);
         checkThrows(function () { fixed.restore(state + 4000); }, "InvalidArgument", "restore to a future cursor");
+        checkThrows(function () { fixed.restore(state + 9 * 0x1000000); }, "InvalidArgument", "restore to a future allocation count");
         checkThrows(function () { fixed.restore(NaN); }, "InvalidArgument", "restore(NaN)");
         checkUnchanged(heap, before, "bad restore");
       },
