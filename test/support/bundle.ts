@@ -5,9 +5,7 @@ import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 import replace from "@rollup/plugin-replace";
 import { rollup, type Plugin } from "rollup";
-
-const ES5 = { target: "ES5", module: "ESNext", lib: ["ES2020"], types: [], noEmit: false, declaration: false, noEmitHelpers: false, importHelpers: false, sourceMap: false };
-const terserOptions = { ecma: 5 as const, mangle: { reserved: ["of", "static", "undefined"] }, compress: { passes: 2 }, format: { comments: false } };
+import { ES5, terserOptions } from "../../rollup.config.js";
 
 export interface BundleOptions {
   debug: boolean;
