@@ -9,9 +9,15 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
 import { testWithTool } from "../system/tools.js";
 import { Client, resp } from "./helpers.js";
-import { emulateKv, ensureBundles, regionsUsed } from "./emulator.js";
+import { emulateKv, ensureBundles, regionsUsed, type Emulated } from "./emulator.js";
 
 const run = promisify(execFile);
+
+/** MEM.check() and the store's own check() pass at the board's console. */
+async function expectChecksPass(emu: Emulated): Promise<void> {
+  expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
+  expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
+}
 /**
  * ESP32: its Storage holds the image beside the firmware, and its RAM holds the heap while the
  * emulator reads the image back (the emulator charges Storage.readArrayBuffer as RAM, which the
@@ -64,8 +70,7 @@ describe("kv in the emulator", () => {
       expect((await run(cli, ["-p", String(emu.port), "GET", "a"])).stdout).toBe("1\n");
       const mem = (await run(cli, ["-p", String(emu.port), "INFO", "memory"])).stdout;
       expect(mem).toContain("limits: connectionsMax=4 keyCount=128 keySizeMax=32 valueSizeMax=64 listLengthMax=128");
-      expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
-      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
+      await expectChecksPass(emu);
     } finally {
       await emu.stop();
     }
@@ -90,8 +95,7 @@ describe("kv in the emulator", () => {
       c.close();
       await c.waitClosed();
       expect(await settledUsed(emu.port, before)).toEqual(before);
-      expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
-      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
+      await expectChecksPass(emu);
     } finally {
       await emu.stop();
     }
@@ -130,8 +134,7 @@ describe("kv in the emulator", () => {
       for (const c of clients) c.close();
       for (const c of clients) await c.waitClosed();
       expect(await settledUsed(emu.port, before)).toEqual(before);
-      expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
-      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
+      await expectChecksPass(emu);
     } finally {
       await emu.stop();
     }
@@ -167,8 +170,7 @@ describe("kv in the emulator", () => {
       }
       expect(await settledUsed(emu.port, before)).toEqual(before);
       c.close();
-      expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
-      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
+      await expectChecksPass(emu);
     } finally {
       await emu.stop();
     }
@@ -202,8 +204,7 @@ describe("kv in the emulator", () => {
       // `before` was taken with the probe connected as well as the asking client: one record and two 576-byte buffers fewer now.
       const want = { ...before, conns: before.conns - 24, rx: before.rx - 576, tx: before.tx - 576 };
       expect(await settledUsed(emu.port, want)).toEqual(want);
-      expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
-      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
+      await expectChecksPass(emu);
     } finally {
       await emu.stop();
     }
@@ -236,8 +237,7 @@ describe("kv in the emulator", () => {
       expect(regionsUsed((await c.cmd("INFO", "memory")) as string).conns).toBe(24);
       expect(await c.cmd("INFO", "server")).toContain("kv_restored:1");
       c.close();
-      expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
-      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
+      await expectChecksPass(emu);
     } finally {
       await emu.stop();
     }
@@ -253,8 +253,7 @@ describe("kv in the emulator", () => {
       expect(await c.cmd("LRANGE", "l", "0", "-1")).toEqual(["x", "y"]);
       expect(await c.cmd("FLUSHALL")).toBe("OK");
       c.close();
-      expect(await emu.console("MEM.check()", /ok: \d+ regions checked/)).toContain("ok:");
-      expect(await emu.console('KV.kv.check();print("kv "+"checked")', /kv checked|Uncaught/)).toContain("kv checked");
+      await expectChecksPass(emu);
     } finally {
       await emu.stop();
     }
