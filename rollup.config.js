@@ -28,7 +28,7 @@ export const terserOptions = { ecma: 5, mangle: { reserved: ["of", "static", "un
 function plugins(debug, minify, target) {
   const list = [
     replace({ preventAssignment: true, values: { __DEBUG__: String(debug) } }),
-    typescript({ tsconfig: "./tsconfig.json", compilerOptions: target === "es5" ? ES5 : { target: "ES2020", module: "ESNext", noEmit: false, declaration: false, sourceMap: false }, include: ["src/**/*.ts", "test/conformance/**/*.ts", "firmware/**/*.ts"] }),
+    typescript({ tsconfig: "./tsconfig.json", compilerOptions: target === "es5" ? ES5 : { target: "ES2020", module: "ESNext", noEmit: false, declaration: false, sourceMap: false }, include: ["src/**/*.ts", "plan/**/*.ts", "test/conformance/**/*.ts", "firmware/**/*.ts"] }),
   ];
   if (minify) list.push(terser(terserOptions));
   return list;

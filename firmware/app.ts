@@ -2,7 +2,7 @@
 // carved, sealed heap. firmware/boot.ts calls them in that order.
 import type { Allocator } from "../src/allocator.js";
 import type { BootHeap } from "../src/heap/boot-heap.js";
-import type { MemoryPlan } from "./plan.js";
+import type { MemoryPlan } from "../plan/plan.js";
 
 export interface Memory {
   heap: BootHeap;

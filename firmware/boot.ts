@@ -8,7 +8,7 @@ import { isFlat, jsVarsUsed, nowSeconds, onInit, say, setGlobal, storage } from 
 import { NO_IMAGE, restoreImage, saveImage } from "./image-storage.js";
 import type { Makers } from "./makers/maker.js";
 import { makeMem, Mem } from "./mem.js";
-import { planHeapBytes } from "./plan.js";
+import { planHeapBytes } from "../plan/plan.js";
 import { debugHeapBytes, debugRegionCount, instrumentAll } from "./instrument.js";
 
 export interface BootResult {

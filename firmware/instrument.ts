@@ -11,7 +11,7 @@ import { COUNTING_STATE_BYTES } from "../src/wrappers/counting.js";
 import { DebugAllocator } from "../src/wrappers/debug.js";
 import { debugAllocatorOf, instrument } from "../src/wrappers/instrument.js";
 import { say } from "./device.js";
-import type { MemoryPlan } from "./plan.js";
+import type { MemoryPlan } from "../plan/plan.js";
 
 /** Allocations each debug table tracks at once (live and quarantined). */
 export const DEBUG_RECORDS = 64;

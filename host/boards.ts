@@ -4,21 +4,9 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, dirname, basename } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const BOARD_FEATURES = ["net", "storage", "graphics", "ble", "wifi", "usb"] as const;
-export type BoardFeature = (typeof BOARD_FEATURES)[number];
+import { BOARD_FEATURES, type Board, type BoardFeature } from "../plan/board.js";
 
-export interface Board {
-  name: string;
-  chip: string;
-  /** RAM of the chip; 0 for the LINUX build, whose RAM is the host's. */
-  ramKB: number;
-  jsVars: number;
-  blockBytes: number;
-  storageBytes: number;
-  features: BoardFeature[];
-  /** Default size of the one ArrayBuffer a firmware reserves at boot. */
-  heapBudgetBytes: number;
-}
+export { BOARD_FEATURES, type Board, type BoardFeature };
 
 export const BOARDS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "boards");
 

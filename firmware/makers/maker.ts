@@ -3,7 +3,7 @@
 // (a shared file would keep them all: each allocator module has top-level side effects).
 import type { Allocator } from "../../src/allocator.js";
 import type { BootHeap, Region } from "../../src/heap/boot-heap.js";
-import { regionAlign, regionPlanBytes, RegionPlan } from "../plan.js";
+import { regionAlign, regionPlanBytes, RegionPlan } from "../../plan/plan.js";
 
 export type Maker = (heap: BootHeap, plan: RegionPlan) => Allocator;
 export type Makers = { [kind: string]: Maker };

@@ -12,7 +12,7 @@ import type { App, Target } from "../../firmware/app.js";
 import { loadAllBoards, loadBoard, type Board } from "../boards.js";
 import { parse } from "acorn";
 import { MAKER_KINDS } from "../../firmware/makers/maker.js";
-import { checkFit, type Code, type CodeIn } from "./fit.js";
+import { checkFit, type Code, type CodeIn } from "../../plan/fit.js";
 import { debugHeapBytes } from "../../firmware/instrument.js";
 
 const APPS_DIR = "firmware/apps";

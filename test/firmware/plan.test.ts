@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { loadAllBoards, loadBoard } from "../../host/boards.js";
-import { checkFit } from "../../host/build/fit.js";
+import { checkFit } from "../../plan/fit.js";
 import { BootHeap } from "../../src/heap/boot-heap.js";
-import { checkPlan, planHeapBytes, type MemoryPlan } from "../../firmware/plan.js";
+import { checkPlan, planHeapBytes, type MemoryPlan } from "../../plan/plan.js";
 import { make as makePool } from "../../firmware/makers/pool.js";
 import { make as makeFixed } from "../../firmware/makers/fixed.js";
 import { make as makeTlsf } from "../../firmware/makers/tlsf.js";

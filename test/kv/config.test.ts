@@ -4,8 +4,8 @@
 import { expect, test } from "vitest";
 import app from "../../firmware/apps/kv/app.js";
 import { checkConfig, DEFAULT_CONFIG, describeLimits, kvConfigFor, kvHeapBytes, kvLayout, kvMemoryReport, kvPlan, SMALL_CONFIG } from "../../firmware/apps/kv/config.js";
-import { planHeapBytes } from "../../firmware/plan.js";
-import { checkFit } from "../../host/build/fit.js";
+import { planHeapBytes } from "../../plan/plan.js";
+import { checkFit } from "../../plan/fit.js";
 import { loadBoard } from "../../host/boards.js";
 import { cmd, direct } from "./direct.js";
 

@@ -9,7 +9,7 @@ import { StackAllocator } from "../../src/allocators/stack.js";
 import { TlsfAllocator } from "../../src/allocators/tlsf.js";
 import type { Allocator } from "../../src/allocator.js";
 import type { Memory } from "../../firmware/app.js";
-import { MemoryPlan, planHeapBytes, regionAlign, RegionPlan } from "../../firmware/plan.js";
+import { MemoryPlan, planHeapBytes, regionAlign, RegionPlan } from "../../plan/plan.js";
 import type { KvNetServer, KvSocket, NetModule } from "../../firmware/apps/kv/server.js";
 
 function makeAllocator(heap: BootHeap, plan: RegionPlan): Allocator {

@@ -2,7 +2,7 @@
 // the board. Readings go into pool records, a general heap holds variable-size batches, each
 // report is built in an arena that is reset afterwards, and a stack holds per-tick frames.
 import type { App, Memory, Target } from "../../app.js";
-import type { MemoryPlan } from "../../plan.js";
+import type { MemoryPlan } from "../../../plan/plan.js";
 import { ArenaAllocator } from "../../../src/allocators/arena.js";
 import type { MemoryPool } from "../../../src/allocators/pool.js";
 import type { StackAllocator } from "../../../src/allocators/stack.js";

@@ -5,7 +5,7 @@
 // at the board's console before boot): the global KV_CONFIG (fields over DEFAULT_CONFIG) and the
 // global KV_PORT (default 6379).
 import type { App, Memory, Target } from "../../app.js";
-import type { MemoryPlan } from "../../plan.js";
+import type { MemoryPlan } from "../../../plan/plan.js";
 import { say, setGlobal } from "../../device.js";
 import { Kv } from "./commands.js";
 import { describeLimits, KvConfig, kvConfigFor, kvLayout, kvPlan } from "./config.js";

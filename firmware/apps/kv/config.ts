@@ -1,8 +1,8 @@
 // kv's limits and the one computation that turns them into every buffer of the heap. Used by
 // app.plan() at boot, printed by `INFO memory`, and imported by the build to check a board's
 // budget (describeLimits names the limits when they do not fit).
-import type { MemoryPlan, RegionPlan } from "../../plan.js";
-import { planHeapBytes, regionPlanBytes } from "../../plan.js";
+import type { MemoryPlan, RegionPlan } from "../../../plan/plan.js";
+import { planHeapBytes, regionPlanBytes } from "../../../plan/plan.js";
 import { textTableBytes } from "./text.js";
 
 export interface KvConfig {

@@ -5,9 +5,9 @@
 //   keeps only references to its text: FUNCTION_BLOCKS per function;
 // - uploaded to RAM, the text itself is kept in chained blocks.
 // The firmware must also fit the board's Storage; whether a saved heap image fits beside it is reported.
-import type { Board } from "../boards.js";
-import type { MemoryPlan } from "../../firmware/plan.js";
-import { planHeapBytes, regionPlanBytes } from "../../firmware/plan.js";
+import type { Board } from "./board.js";
+import type { MemoryPlan } from "./plan.js";
+import { planHeapBytes, regionPlanBytes } from "./plan.js";
 
 /** Bytes of a block a chained string cannot use for characters. */
 const CHAIN_OVERHEAD_BYTES = 3;
