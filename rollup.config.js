@@ -11,19 +11,11 @@ import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 import replace from "@rollup/plugin-replace";
 import { fileURLToPath } from "node:url";
+import { terserOptions } from "./host/build/es5.ts";
 
 export const ES5 = { target: "ES5", module: "ESNext", lib: ["ES2020", "DOM"], types: [], noEmit: false, declaration: false, noEmitHelpers: false, importHelpers: false, sourceMap: false };
-// Espruino cannot take these as identifiers (ESPRUINO.md); the mangler must never produce them.
-// Espruino hoists nothing: a `var` does not exist until its statement runs, so a name used
-// before it is the outer one. Minifying moves code around (branches swapped, one `var` kept for
-// several loops, arguments of inlined functions made `var`s after the return). hoist_vars puts
-// each function's vars in one statement at its top; inline: 1 stops inlining functions with
-// arguments, whose `var`s a late pass would add after hoisting. The build gates
-// (host/rules/gates.ts) check every bundle for it. wrap_iife: Espruino's parser takes a
-// `function` at the start of a for-initialiser for a declaration (`for(function(){}();;)` is a
-// SyntaxError there); `(function(){})()` parses.
 /** Shared with test/support/bundle.ts, so the bundles tests make are minified as these are. */
-export const terserOptions = { ecma: 5, mangle: { reserved: ["of", "static", "undefined"] }, compress: { passes: 2, hoist_vars: true, inline: 1 }, format: { comments: false, wrap_iife: true } };
+export { terserOptions };
 
 function plugins(debug, minify, target) {
   const list = [

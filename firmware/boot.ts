@@ -3,7 +3,7 @@
 import type { Allocator } from "../src/allocator.js";
 import { BootHeap } from "../src/heap/boot-heap.js";
 import { DEBUG } from "../src/build-mode.js";
-import type { App, Memory, Target } from "./app.js";
+import type { App, Memory, Target } from "../src/app.js";
 import { isFlat, jsVarsUsed, nowSeconds, onInit, say, setGlobal, storage } from "./device.js";
 import { NO_IMAGE, restoreImage, saveImage } from "./image-storage.js";
 import type { Makers } from "./makers/maker.js";

@@ -1,14 +1,14 @@
 // Board profiles (boards/*.json): one schema, validated on load so that a typo in a board
 // file fails loudly with the file and field named, instead of giving a wrong memory budget.
 import { readFileSync, readdirSync, existsSync } from "node:fs";
-import { join, dirname, basename } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, basename } from "node:path";
+import { packagePath } from "./package-root.js";
 
 import { BOARD_FEATURES, type Board, type BoardFeature } from "../plan/board.js";
 
 export { BOARD_FEATURES, type Board, type BoardFeature };
 
-export const BOARDS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "boards");
+export const BOARDS_DIR = packagePath("boards");
 
 export class BoardError extends Error {
   constructor(message: string) {

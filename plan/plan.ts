@@ -4,14 +4,10 @@ import { alignForward } from "../src/heap/checks.js";
 import { describe, fail } from "../src/heap/errors.js";
 import { headerBytes } from "../src/heap/layout.js";
 import { MemoryPool } from "../src/allocators/pool.js";
+import type { MemoryPlan, RegionPlan } from "../src/app.js";
 
-export type RegionPlan =
-  | { name: string; kind: "fixed" | "stack" | "tlsf"; sizeBytes: number; align?: number }
-  | { name: string; kind: "pool"; slotSizeBytes: number; slotCount: number; align?: number };
+export type { MemoryPlan, RegionPlan };
 
-export interface MemoryPlan {
-  regions: RegionPlan[];
-}
 
 const KINDS = ["fixed", "stack", "tlsf", "pool"];
 

@@ -1,8 +1,18 @@
 // What a firmware app is: a plan for its memory and a start function that receives the
-// carved, sealed heap. firmware/boot.ts calls them in that order.
-import type { Allocator } from "../src/allocator.js";
-import type { BootHeap } from "../src/heap/boot-heap.js";
-import type { MemoryPlan } from "../plan/plan.js";
+// carved, sealed heap. firmware/boot.ts calls them in that order. Types only: a user's app
+// (`bootheap init`) types itself with them, and they cost no bytes on the device.
+import type { Allocator } from "./allocator.js";
+import type { BootHeap } from "./heap/boot-heap.js";
+
+/** One region of the one buffer: its allocator kind and size (plan/plan.ts checks and sizes it). */
+export type RegionPlan =
+  | { name: string; kind: "fixed" | "stack" | "tlsf"; sizeBytes: number; align?: number }
+  | { name: string; kind: "pool"; slotSizeBytes: number; slotCount: number; align?: number };
+
+/** The regions a firmware carves from its one buffer at boot, in order. */
+export interface MemoryPlan {
+  regions: RegionPlan[];
+}
 
 export interface Memory {
   heap: BootHeap;

@@ -38,3 +38,4 @@ export type { PressureHandler, PressureOptions } from "./wrappers/pressure.js";
 export { instrument, debugAllocatorOf } from "./wrappers/instrument.js";
 export type { InstrumentOptions } from "./wrappers/instrument.js";
 export { assertNoLeaks } from "./wrappers/leaks.js";
+export type { App, Memory, Target, MemoryPlan, RegionPlan } from "./app.js";

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { rollup, type OutputOptions, type RollupOptions } from "rollup";
 import libraryConfigs, { firmwareConfig } from "../../rollup.config.js";
-import type { App, Target } from "../../firmware/app.js";
+import type { App, Target } from "../../src/app.js";
 import { loadAllBoards, loadBoard, type Board } from "../boards.js";
 import { parse } from "acorn";
 import { MAKER_KINDS } from "../../firmware/makers/maker.js";

@@ -4,7 +4,7 @@ import { BootHeap } from "../../src/heap/boot-heap.js";
 import { FixedBufferAllocator } from "../../src/allocators/fixed-buffer.js";
 import { MemoryPool } from "../../src/allocators/pool.js";
 import type { Allocator } from "../../src/allocator.js";
-import type { Memory } from "../../firmware/app.js";
+import type { Memory } from "../../src/app.js";
 import { planHeapBytes, regionAlign } from "../../plan/plan.js";
 import { Kv } from "../../firmware/apps/kv/commands.js";
 import { KvConfig, kvPlan } from "../../firmware/apps/kv/config.js";

@@ -8,7 +8,7 @@ import { MemoryPool } from "../../src/allocators/pool.js";
 import { StackAllocator } from "../../src/allocators/stack.js";
 import { TlsfAllocator } from "../../src/allocators/tlsf.js";
 import type { Allocator } from "../../src/allocator.js";
-import type { Memory } from "../../firmware/app.js";
+import type { Memory } from "../../src/app.js";
 import { MemoryPlan, planHeapBytes, regionAlign, RegionPlan } from "../../plan/plan.js";
 import type { KvNetServer, KvSocket, NetModule } from "../../firmware/apps/kv/server.js";
 

@@ -1,7 +1,7 @@
 // The default firmware: a sensor logger that shows every allocator at work on a heap sized to
 // the board. Readings go into pool records, a general heap holds variable-size batches, each
 // report is built in an arena that is reset afterwards, and a stack holds per-tick frames.
-import type { App, Memory, Target } from "../../app.js";
+import type { App, Memory, Target } from "../../../src/app.js";
 import type { MemoryPlan } from "../../../plan/plan.js";
 import { ArenaAllocator } from "../../../src/allocators/arena.js";
 import type { MemoryPool } from "../../../src/allocators/pool.js";

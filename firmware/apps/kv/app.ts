@@ -4,7 +4,7 @@
 // Settings a host can give before the firmware runs (e.g. `bootheap emulate`, or a line typed
 // at the board's console before boot): the global KV_CONFIG (fields over DEFAULT_CONFIG) and the
 // global KV_PORT (default 6379).
-import type { App, Memory, Target } from "../../app.js";
+import type { App, Memory, Target } from "../../../src/app.js";
 import type { MemoryPlan } from "../../../plan/plan.js";
 import { say, setGlobal } from "../../device.js";
 import { Kv } from "./commands.js";

@@ -4,7 +4,7 @@
 // Nothing here allocates engine memory on the request path except INFO's text.
 import type { Allocator } from "../../../src/allocator.js";
 import { ArenaAllocator, ArenaResetMode } from "../../../src/allocators/arena.js";
-import type { Memory } from "../../app.js";
+import type { Memory } from "../../../src/app.js";
 import {
   C_FLAGS, C_TX, C_TXN, E_EXPIRE, E_KEY, E_KEYLEN, E_LEN, E_TYPE, K_COMMANDS, K_CONNS, K_ERRORS, K_LAYOUT, K_MAGIC,
   K_REJECTED, K_SAVES, KV_MAGIC, KvConfig, kvLayout, KvLayout, kvMemoryReport, STATE_BYTES, TYPE_LIST, TYPE_STRING,

@@ -1,7 +1,7 @@
 // The smallest useful firmware, for every board: a pool of readings and a line buffer, no
 // general heap. Samples a value each second into the pool (the oldest dropped when full) and
 // formats the newest reading in the scratch buffer, reset after every line.
-import type { App, Memory, Target } from "../../app.js";
+import type { App, Memory, Target } from "../../../src/app.js";
 import type { MemoryPlan } from "../../../plan/plan.js";
 import type { FixedBufferAllocator } from "../../../src/allocators/fixed-buffer.js";
 import type { MemoryPool } from "../../../src/allocators/pool.js";
