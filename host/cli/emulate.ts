@@ -1,13 +1,15 @@
-// `bootheap emulate --board B [--port N] [--flash-dir DIR] [--app NAME | FILE | --bare]`: boots a board
-// in the emulator with its flash from DIR, loads the app, and serves the console on this
-// terminal and, with --port, on 127.0.0.1:N (0 picks a free port; the line printed says which).
+// `bootheap emulate [--board B] [--port N] [--flash-dir DIR] [--fresh] [--app NAME | FILE | --bare]`:
+// boots a board in the emulator with its flash from DIR, flashes the app asked for as the
+// board's program, and serves the console on this terminal and, with --port, on 127.0.0.1:N
+// (0 picks a free port; the line printed says which).
+import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadBoard } from "../boards.js";
 import { BoardHost } from "../emulator/board-host.js";
 import { serveTcpConsole, type TcpConsole } from "../emulator/tcp-console.js";
 import { attachTerminal } from "../emulator/terminal-console.js";
 import { checkKnown, UsageError, type ParsedArgs } from "./args.js";
-import { resolveApp, DEFAULT_APP } from "./app-file.js";
+import { resolveApp, userProject, DEFAULT_APP } from "./app-file.js";
 import { Progress } from "./progress.js";
 
 export const DEFAULT_BOARD = "ESPRUINOWIFI";
@@ -18,27 +20,27 @@ export function flashDir(args: ParsedArgs): string {
 }
 
 export async function emulate(args: ParsedArgs): Promise<number> {
-  checkKnown(args, ["board", "port", "app", "bare", "flash-dir", "help"]);
-  const board = loadBoard(args.options.get("board") ?? DEFAULT_BOARD);
+  checkKnown(args, ["board", "port", "app", "bare", "fresh", "flash-dir", "help"]);
+  const project = userProject();
+  const board = loadBoard(args.options.get("board") ?? project?.config.board ?? DEFAULT_BOARD);
   const portText = args.options.get("port");
   const port = portText === undefined ? null : Number(portText);
   if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a TCP port number, got ${portText}`);
-  const app = resolveApp(args, board.name, (s) => process.stderr.write(s + "\n"), DEFAULT_APP);
+  const app = resolveApp(args, board.name, (s) => process.stderr.write(s + "\n"), project, DEFAULT_APP);
   const flashPath = join(flashDir(args), `${board.name}.flash`);
+  // An empty flash file is no file: the board creates it at its first write.
+  if (args.options.has("fresh")) rmSync(flashPath, { force: true });
 
   const progress = new Progress();
-  progress.update(`booting ${board.name} (flash ${flashPath})`);
-  const host = new BoardHost({ board, flashPath });
+  progress.update(`booting ${board.name}${app ? " with " + app.label : ""} (flash ${flashPath})`);
+  // The app is flashed before power-on, replacing the stored program: only it boots.
+  const host = new BoardHost({ board, flashPath, app: app?.code ?? null });
   // The terminal sees the board from its first byte (banner, app output) when it is the console.
   const onTerminal = port === null || Boolean(process.stdin.isTTY);
   const early: string[] = [];
   const stopEarly = onTerminal ? host.onOutput((t) => early.push(t)) : () => {};
-  await host.ready;
-  if (app) {
-    progress.update(`loading ${app.label}`);
-    const ok = await host.loadApp(app.code);
-    if (!ok) process.stderr.write(`warning: ${app.label} threw while loading; see the console output\n`);
-  }
+  const boot = await host.ready;
+  if (app && boot.appError !== null) process.stderr.write(`warning: cannot flash ${app.label}: ${boot.appError}; the board booted without it\n`);
   let tcp: TcpConsole | null = null;
   if (port !== null) tcp = await serveTcpConsole(host, port);
   progress.done(`${board.name} running${app ? " " + app.label : ""}`);

@@ -1,10 +1,10 @@
-// `bootheap flash --board B --port P [--app NAME | FILE]`: uploads the app with the real
-// espruino tool to P (serial device, Bluetooth address, or tcp://host:port for an emulator)
-// straight into flash (.bootcde, the tool's "Direct to Flash" mode), then loads it, so it
-// survives a reset and a power cycle.
+// `bootheap flash --board B --port P [--app NAME | FILE]`: uploads the app (in a user's project,
+// by default its own firmware for its board) with the real espruino tool to P (serial device,
+// Bluetooth address, or tcp://host:port for an emulator) straight into flash (.bootcde, the
+// tool's "Direct to Flash" mode), then loads it, so it survives a reset and a power cycle.
 import { loadBoard } from "../boards.js";
 import { checkKnown, UsageError, type ParsedArgs } from "./args.js";
-import { resolveApp } from "./app-file.js";
+import { resolveApp, userProject } from "./app-file.js";
 import { makeOfflineDir, offlineArgs, runEspruinoTool } from "./espruino-tool.js";
 import { Progress } from "./progress.js";
 
@@ -15,12 +15,14 @@ export function flashArgs(port: string, offlineDir: string, file: string): strin
 
 export async function flash(args: ParsedArgs): Promise<number> {
   checkKnown(args, ["board", "port", "app", "help"]);
-  const boardName = args.options.get("board");
+  // In a user's project the board and the firmware default to the project's.
+  const project = userProject();
+  const boardName = args.options.get("board") ?? project?.config.board;
   if (!boardName) throw new UsageError("flash needs --board B");
   const board = loadBoard(boardName);
   const port = args.options.get("port");
   if (!port) throw new UsageError("flash needs --port P (a serial device, a Bluetooth address, or tcp://host:port)");
-  const app = resolveApp(args, board.name, () => {}, null);
+  const app = resolveApp(args, board.name, () => {}, project, null);
   if (!app) throw new UsageError("flash needs --app NAME or a FILE to upload");
 
   const offline = makeOfflineDir();

@@ -6,6 +6,7 @@ import { loadBoard } from "../boards.js";
 import { checkKnown, UsageError, type ParsedArgs } from "./args.js";
 import { makeOfflineDir, offlineArgs, runEspruinoTool } from "./espruino-tool.js";
 import { Progress } from "./progress.js";
+import { userProject } from "./app-file.js";
 import { heapFromImage, parseDump } from "../inspect/image.js";
 import { colourMap, heapSvg, statsText } from "../inspect/render.js";
 import { heapMap } from "../../src/inspect/heap-map.js";
@@ -27,7 +28,8 @@ export async function inspect(args: ParsedArgs): Promise<number> {
   checkKnown(args, ["board", "port", "svg", "help"]);
   const port = args.options.get("port");
   if (!port) throw new UsageError("inspect needs --port P (a serial device, a Bluetooth address, or tcp://host:port)");
-  const boardName = args.options.get("board");
+  // The board only labels the output; in a user's project it defaults to the project's.
+  const boardName = args.options.get("board") ?? userProject()?.config.board;
   const board = boardName ? loadBoard(boardName) : null;
   const offline = makeOfflineDir();
   const progress = new Progress();

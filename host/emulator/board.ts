@@ -43,6 +43,9 @@ export interface TaskResult {
   value?: unknown;
 }
 
+/** What an expression evaluated for a host tool gave: its value as JSON made on the board, or the board's error. */
+export type HostEvalResult = { ok: true; json: string | undefined } | { ok: false; message: string; errorType: string };
+
 export class EmulatedBoard {
   readonly profile: Board;
   readonly storage: FlashStore;
@@ -115,12 +118,60 @@ export class EmulatedBoard {
    * board (and what `bootheap flash` does, with .bootcde).
    */
   loadFromStorage(code: string, name = ".bootcde"): void {
-    this.storage.erase(name);
-    const bytes = Buffer.from(code, "utf8").toString("latin1");
-    this.storage.write(name, bytes, 0, bytes.length);
+    this.storeText(name, code);
     this.freshRam();
     this.bootFromFlash({ savedState: false, bootCode: name === ".bootcde", file: name === ".bootcde" ? "" : name });
     this.showPrompt();
+  }
+
+  /**
+   * Flashes `code` as the board's program before power-on: it replaces .bootcde and the saved
+   * RAM image (.varimg), so the program stored earlier does not run first. Other Storage files
+   * (data, .boot0-.boot3) stay, as when a tool flashes a new app to a device.
+   */
+  installBootCode(code: string): void {
+    this.storage.erase(SAVED_STATE_FILE);
+    this.storeText(".bootcde", code);
+  }
+
+  /** Text as the device stores it: UTF-8 bytes, one char per byte. */
+  private storeText(name: string, text: string): void {
+    this.storage.erase(name);
+    const bytes = Buffer.from(text, "utf8").toString("latin1");
+    this.storage.write(name, bytes, 0, bytes.length);
+  }
+
+  /**
+   * Runs `code` for a host tool (the library's eval): nothing is printed, neither echo nor
+   * `=value` nor the error. The value is turned into JSON by the board's own JSON.stringify, so
+   * the host gets plain data as the program would see it (undefined stays undefined). An
+   * interrupt (Ctrl-C, out of memory) is still reported on the console, as the device does.
+   */
+  evaluateForHost(code: string): HostEvalResult {
+    const r = this.runTask((): HostEvalResult => {
+      try {
+        const json = (this.global.JSON as JSON).stringify(this.runCode(code, "eval")) as string | undefined;
+        return { ok: true, json };
+      } catch (e) {
+        if (e instanceof BoardInterrupt) throw e;
+        return this.hostError(e);
+      }
+    });
+    if (!r.ok) return { ok: false, message: "Execution Interrupted", errorType: "InternalError" };
+    const result = r.value as HostEvalResult;
+    if (result.ok) this.codeLog.push(code);
+    return result;
+  }
+
+  private hostError(e: unknown): HostEvalResult {
+    if (e instanceof EspruinoSyntaxError) return { ok: false, message: e.message, errorType: "SyntaxError" };
+    const err = e as { message?: unknown; stack?: unknown; constructor?: { name?: string } } | null;
+    if (typeof err === "object" && err !== null && typeof err.message === "string" && typeof err.stack === "string") {
+      const ctor = err.constructor?.name;
+      return { ok: false, message: err.message, errorType: ctor && ctor !== "Object" ? ctor : "Error" };
+    }
+    // A thrown value that is not an error: a string as it is, others as the console prints them.
+    return { ok: false, message: typeof e === "string" ? e : this.format(e), errorType: "Error" };
   }
 
   /** Runs code as a console line without echo; for tests and tools. */
