@@ -47,10 +47,11 @@ export function startEmulator(args: string[], timeoutMs = 30_000): Promise<Runni
   });
 }
 
-/** Runs `bootheap ...args` to completion. */
-export function runBootheap(args: string[], timeoutMs = 60_000): Promise<{ code: number; output: string }> {
+/** Runs `bootheap ...args` to completion, in `cwd`, with `input` as its stdin (default: none). */
+export function runBootheap(args: string[], timeoutMs = 60_000, options: { cwd?: string; input?: string } = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BOOTHEAP_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BOOTHEAP_BIN, ...args], { cwd: options.cwd, stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    if (options.input !== undefined) child.stdin!.end(options.input);
     let output = "";
     child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
