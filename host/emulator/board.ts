@@ -150,7 +150,7 @@ export class EmulatedBoard {
   evaluateForHost(code: string): HostEvalResult {
     const r = this.runTask((): HostEvalResult => {
       try {
-        const json = (this.global.JSON as JSON).stringify(this.runCode(code, "eval")) as string | undefined;
+        const json = (this.global.JSON as JSON).stringify(this.runCode(code, "eval", 1, "host")) as string | undefined;
         return { ok: true, json };
       } catch (e) {
         if (e instanceof BoardInterrupt) throw e;
@@ -257,11 +257,17 @@ export class EmulatedBoard {
 
   // --- running code ---
 
-  /** `inFlash`: the code runs from a Storage file, so its text stays in flash (no JsVars). */
-  private runCode(source: string, filename: string, firstLine = 1, inFlash = false): unknown {
+  /**
+   * `text`: where the code's function text is kept. "ram" (typed or uploaded) costs JsVars until
+   * the next reset; "flash" (run from a Storage file) keeps it in flash, 2 blocks per function;
+   * "host" (an expression a host tool evaluates) is not charged, because such functions are used
+   * and dropped at once (MEM.reports().map(function…)) and charging them until the next reset
+   * would show as a JsVar leak between two measurements.
+   */
+  private runCode(source: string, filename: string, firstLine = 1, text: "ram" | "flash" | "host" = "ram"): unknown {
     const prepared = prepareCode(source, firstLine);
-    if (inFlash) this.memory.chargeFlashCode(prepared.retainedFunctionCount);
-    else if (this.chargeCodeText) this.memory.chargeCode(prepared.retainedSourceChars);
+    if (text === "flash") this.memory.chargeFlashCode(prepared.retainedFunctionCount);
+    else if (text === "ram" && this.chargeCodeText) this.memory.chargeCode(prepared.retainedSourceChars);
     return new vm.Script(prepared.code, { filename, lineOffset: firstLine - 1 }).runInContext(this.ctx.context);
   }
 
@@ -362,7 +368,7 @@ export class EmulatedBoard {
 
   private runStorageFile(name: string): void {
     const text = this.storage.read(name);
-    if (text !== undefined) this.runTask(() => this.runCode(text, name, 1, true), false);
+    if (text !== undefined) this.runTask(() => this.runCode(text, name, 1, "flash"), false);
   }
 
   /** save(): the device writes its RAM image; the emulator keeps the code that built it. */
@@ -410,7 +416,7 @@ export class EmulatedBoard {
       ...textHooks,
       write: (text: string) => this.write(text),
       run: (code: string, filename: string) => this.runCode(code, filename),
-      compileModule: (code: string, name: string, inFlash: boolean) => this.runCode(`(function (exports, module) {${code}\n})`, `module:${name}`, 1, inFlash),
+      compileModule: (code: string, name: string, inFlash: boolean) => this.runCode(`(function (exports, module) {${code}\n})`, `module:${name}`, 1, inFlash ? "flash" : "ram"),
       hasModule: (name: string) => (name === "net" ? this.profile.features.includes("net") : name === "Storage"),
       envJSON: () => JSON.stringify(boardEnv(this.profile)),
       errorFlags: () => {

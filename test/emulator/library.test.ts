@@ -88,6 +88,9 @@ describe("bootheap/emulator", { timeout: 60_000 }, () => {
     const after = await board.memory();
     // A flat string: one header block plus 1300 / 13 blocks, and one block for the view.
     expect(after.usage - before.usage).toBe(1 + 100 + 1);
+    // A function used and dropped within an eval costs nothing once it is gone, as on the device.
+    for (let i = 0; i < 3; i++) expect(await board.eval("[1, 2].map(function (x) { return x * 2; })")).toEqual([2, 4]);
+    expect((await board.memory()).usage).toBe(after.usage);
   });
 
   it("power cycles: RAM cleared, Storage kept, the boot code runs again", async () => {
