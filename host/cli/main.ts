@@ -6,18 +6,23 @@ import { inspect } from "./inspect.js";
 import { BoardError } from "../boards.js";
 
 const USAGE = `usage:
-  bootheap emulate --board B [--port N] [--flash-dir DIR] [--app NAME | FILE | --bare]
+  bootheap emulate [--board B] [--port N] [--flash-dir DIR] [--fresh] [--app NAME | FILE | --bare]
       boot board B in the emulator; console on this terminal and, with --port, on
       tcp://127.0.0.1:N (0 = any free port). Flash (Storage, save()) persists in
-      DIR/<B>.flash (default .bootheap/flash, or $BOOTHEAP_FLASH_DIR).
+      DIR/<B>.flash (default .bootheap/flash, or $BOOTHEAP_FLASH_DIR); --fresh empties it
+      first. The app is flashed as the board's program, replacing the stored one (its
+      .bootcde and save()d state; other Storage files stay), so only it boots; --bare
+      flashes nothing and boots what the flash holds. In a project (package.json
+      "bootheap" key) B and the app default to the project's board and its built
+      firmware, dist/<B>/<app>.js.
   bootheap flash --board B --port P [--app NAME | FILE]
       upload with the espruino tool to P (serial device, Bluetooth address or
       tcp://host:port) into flash, so it survives a reset.
   bootheap inspect --port P [--board B] [--svg FILE]
       read the heap image (MEM.dump()) from a board or emulator at P through the
       espruino tool; print the stats table and a coloured heap map; --svg writes a picture.
-  --app NAME uses dist/firmware/<B>/<NAME>.js (built by npm run build); emulate
-  loads the "demo" app when it is built and no app is named.`;
+  In this repository --app NAME uses dist/firmware/<B>/<NAME>.js (built by npm run
+  build); emulate flashes the "demo" app when it is built and no app is named.`;
 
 export async function main(argv: string[]): Promise<number> {
   try {
