@@ -7,6 +7,8 @@ import { HostMemory, makeMemory } from "./helpers.js";
 export class FakeSocket implements KvSocket {
   out = "";
   ended = false;
+  /** The connection record the server gave this socket (0: refused). */
+  record = 0;
   handlers: { [event: string]: ((data?: unknown) => void)[] } = {};
   on(event: string, fn: (data?: unknown) => void): unknown {
     (this.handlers[event] = this.handlers[event] || []).push(fn);
@@ -54,7 +56,7 @@ export function direct(config: KvConfig, image?: Uint8Array | null, memory?: Hos
     server,
     connect() {
       const s = new FakeSocket();
-      server.accept(s);
+      s.record = server.accept(s);
       return s;
     },
   };

@@ -7,7 +7,7 @@ import { ArenaAllocator, ArenaResetMode } from "../../../src/allocators/arena.js
 import type { Memory } from "../../../src/app.js";
 import {
   C_FLAGS, C_TX, C_TXN, E_EXPIRE, E_KEY, E_KEYLEN, E_LEN, E_TYPE, K_COMMANDS, K_CONNS, K_ERRORS, K_LAYOUT, K_MAGIC,
-  K_REJECTED, K_SAVES, KV_MAGIC, KvConfig, kvLayout, KvLayout, kvMemoryReport, STATE_BYTES, TYPE_LIST, TYPE_STRING,
+  K_REJECTED, K_SAVES, KV_MAGIC, REPLY_PIECE_BYTES_MAX, KvConfig, kvLayout, KvLayout, kvMemoryReport, STATE_BYTES, TYPE_LIST, TYPE_STRING,
 } from "./config.js";
 import { say } from "../../device.js";
 import { Lists } from "./lists.js";
@@ -136,11 +136,11 @@ export class Kv {
     const buckets = take(raw.buckets, l.bucketCount * 4, "the hash table");
     this.arena = new ArenaAllocator(raw.scratch);
     this.keep = "retain_capacity";
-    this.cap = l.scratchBytes - 40;
+    this.cap = l.replyBytes;
     // One chunk of the whole capacity, kept by every reset("retain_capacity").
     if (this.arena.alloc(this.cap, 1) === 0) {
       this.arena.deinit();
-      outOfMemory(this.cap, "the reply arena");
+      outOfMemory(this.cap, "the reply arena (has ArenaAllocator's state outgrown REPLY_ARENA_OVERHEAD_BYTES?)");
     }
     this.arena.reset(this.keep);
     this.argsMax = l.argsMax;
@@ -269,23 +269,32 @@ export class Kv {
 
   // ---- the reply ----
 
-  /** Moves the reply built so far to the connection's send buffer (sending that first if it is full). */
+  /**
+   * Moves the reply built so far to the connection's send buffer, in pieces of at most the
+   * buffer's free room: a full buffer is sent first. The reply may be longer than the buffer.
+   */
   private spill(): void {
-    const n = this.rp - this.rb;
-    if (n === 0) return;
     const c = this.conn;
-    const u32 = this.u32;
-    let have = u32[(c + C_TXN) >> 2];
-    if (have + n > this.txBytes) {
-      this.flush(c);
-      have = 0;
-    }
-    const tx = u32[(c + C_TX) >> 2] + have;
     const u8 = this.u8;
-    const rb = this.rb;
-    for (let i = 0; i < n; i++) u8[tx + i] = u8[rb + i];
-    u32[(c + C_TXN) >> 2] = have + n;
-    this.rp = rb;
+    const u32 = this.u32;
+    const txBytes = this.txBytes;
+    let from = this.rb;
+    let n = this.rp - from;
+    while (n > 0) {
+      let have = u32[(c + C_TXN) >> 2];
+      if (have === txBytes) {
+        this.flush(c);
+        have = 0;
+      }
+      let k = txBytes - have;
+      if (k > n) k = n;
+      const to = u32[(c + C_TX) >> 2] + have;
+      for (let i = 0; i < k; i++) u8[to + i] = u8[from + i];
+      u32[(c + C_TXN) >> 2] = have + k;
+      from += k;
+      n -= k;
+    }
+    this.rp = this.rb;
   }
 
   /** Sends connection c's send buffer. */
@@ -339,7 +348,7 @@ export class Kv {
 
   /** Writes `prefix`, the integer v in decimal, CRLF (":5\r\n", "*3\r\n", "$12\r\n"). */
   private num(prefix: number, v: number): void {
-    this.room(24);
+    this.room(REPLY_PIECE_BYTES_MAX);
     const u8 = this.u8;
     u8[this.rp++] = prefix;
     this.rp = this.digitsAt(this.rp, v);

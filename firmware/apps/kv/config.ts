@@ -3,6 +3,8 @@
 // budget (describeLimits names the limits when they do not fit).
 import type { MemoryPlan, RegionPlan } from "../../../plan/plan.js";
 import { planHeapBytes, regionPlanBytes } from "../../../plan/plan.js";
+import { ARENA_CHUNK_HEADER_BYTES } from "../../../src/allocators/arena.js";
+import { HEAP_SIZE_MAX } from "../../../src/heap/checks.js";
 import { textTableBytes } from "./text.js";
 
 export interface KvConfig {
@@ -91,6 +93,19 @@ export const K_SAVES = 28; //   u32 SAVEs
 export const STATE_BYTES = 32;
 export const KV_MAGIC = 0x3156564b;
 
+/**
+ * The largest piece of a reply written without streaming: a RESP number line (a prefix byte, a
+ * sign and 16 digits of 2^53, CRLF). The reply arena must hold it whole.
+ */
+export const REPLY_PIECE_BYTES_MAX = 24;
+/**
+ * The scratch region holds the reply arena: ArenaAllocator's state block (16 bytes now; room is
+ * left for it to grow to 24) and one chunk, its header then the reply bytes. Kv checks at boot
+ * that the chunk fits, so a larger state block fails the boot loudly, not a request.
+ */
+const ARENA_STATE_ROOM_BYTES = 24;
+export const REPLY_ARENA_OVERHEAD_BYTES = ARENA_STATE_ROOM_BYTES + ARENA_CHUNK_HEADER_BYTES;
+
 /** Every size the limits decide, in bytes. */
 export interface KvLayout {
   config: KvConfig;
@@ -102,7 +117,9 @@ export interface KvLayout {
   rxBytes: number;
   /** Send buffer: pipelined replies are gathered here and sent in one write. */
   txBytes: number;
-  /** Reply arena: one command's reply; longer replies (LRANGE, INFO) stream through it. */
+  /** The reply arena's one chunk: a reply is built here; longer replies (LRANGE, INFO) stream through it. */
+  replyBytes: number;
+  /** The scratch region: the reply chunk plus the arena's own state and chunk header. */
   scratchBytes: number;
   entryBytes: number;
   bucketCount: number;
@@ -119,6 +136,11 @@ function alignUp(n: number, a: number): number {
 
 function digits(n: number): number {
   return String(n).length;
+}
+
+/** A rule the sizes must keep, checked wherever the layout is computed (build and boot). */
+function rule(ok: boolean, what: string): void {
+  if (!ok) throw new Error("kv layout: " + what);
 }
 
 function whole(value: unknown, min: number, max: number): boolean {
@@ -154,9 +176,10 @@ export function kvLayout(config: KvConfig): KvLayout {
   // "*<argc>\r\n" then per argument "$<len>\r\n<bytes>\r\n".
   const rxBytes = alignUp(1 + digits(argsMax) + 2 + argsMax * (1 + digits(argSizeMax) + 2 + argSizeMax + 2), 8);
   const txBytes = rxBytes;
-  // The largest piece written at once is a bulk string of argSizeMax (plus its header); a line
-  // of INFO is shorter. Longer replies stream through.
-  const scratchBytes = alignUp(Math.max(256, 2 * (argSizeMax + 16)) + 16 + 16 + 8, 8);
+  // Room for a bulk string of argSizeMax with its header, so GET is one copy; longer replies
+  // stream through in pieces.
+  const replyBytes = alignUp(Math.max(256, 2 * (argSizeMax + 16)), 8);
+  const scratchBytes = replyBytes + REPLY_ARENA_OVERHEAD_BYTES;
   const entryBytes = alignUp(E_KEY + config.keySizeMax + config.valueSizeMax, 8);
   let bucketCount = 1;
   while (bucketCount < config.keyCount) bucketCount *= 2;
@@ -167,6 +190,19 @@ export function kvLayout(config: KvConfig): KvLayout {
   const perPage = Math.floor(pagePayload / typical);
   // One full list, plus a partly filled page at each end.
   const pageCount = Math.ceil(config.listLengthMax / perPage) + 2;
+  // Limits each in range can still ask for more than one heap can be (and past 2^31 the plan's
+  // 32-bit arithmetic would wrap): refuse them here, naming the total, before any plan is made.
+  const regionBytes = STATE_BYTES + config.connectionsMax * (CONN_BYTES + rxBytes + txBytes) + 8 + argsMax * 8 + scratchBytes + TEXT_BYTES +
+    bucketCount * 4 + config.keyCount * entryBytes + pageCount * pageBytes;
+  if (regionBytes > HEAP_SIZE_MAX) {
+    throw new Error("kv config: these limits need more than " + regionBytes + " bytes of heap; a heap holds at most " + HEAP_SIZE_MAX + " (" + limitsText(config, argsMax) + ")");
+  }
+  // The rules the request path relies on. The reply moves to the send buffer in pieces of at most
+  // the buffer's free room, so the send buffer may be smaller than the reply arena.
+  rule(rxBytes >= 1 + digits(argsMax) + 2 + argsMax * (1 + digits(argSizeMax) + 2 + argSizeMax + 2), "the receive buffer must hold the largest legal command");
+  rule(replyBytes >= REPLY_PIECE_BYTES_MAX, "the reply arena must hold the largest unstreamed piece (" + REPLY_PIECE_BYTES_MAX + " bytes)");
+  rule(maxElement <= pagePayload, "a list page must hold the largest element");
+  rule(pageCount * perPage >= config.listLengthMax, "the list pages must hold one full list");
   return {
     config: config,
     argsMax: argsMax,
@@ -174,6 +210,7 @@ export function kvLayout(config: KvConfig): KvLayout {
     argSizeMax: argSizeMax,
     rxBytes: rxBytes,
     txBytes: txBytes,
+    replyBytes: replyBytes,
     scratchBytes: scratchBytes,
     entryBytes: entryBytes,
     bucketCount: bucketCount,
@@ -239,13 +276,15 @@ export function kvMemoryReport(config: KvConfig): string[] {
   return lines;
 }
 
-/** The limits in one line, for the build's error when the plan does not fit a board. */
-export function describeLimits(config: KvConfig): string {
-  const l = kvLayout(config);
+function limitsText(config: KvConfig, argsMax: number): string {
   return "connectionsMax=" + config.connectionsMax + " keyCount=" + config.keyCount + " keySizeMax=" + config.keySizeMax +
     " valueSizeMax=" + config.valueSizeMax + " listLengthMax=" + config.listLengthMax +
-    (config.listElementBytes === undefined ? "" : " listElementBytes=" + config.listElementBytes) +
-    " argsMax=" + l.argsMax + " -> " + planHeapBytes(kvPlan(config)) + " bytes of heap";
+    (config.listElementBytes === undefined ? "" : " listElementBytes=" + config.listElementBytes) + " argsMax=" + argsMax;
+}
+
+/** The limits in one line, for the build's error when the plan does not fit a board. */
+export function describeLimits(config: KvConfig): string {
+  return limitsText(config, kvLayout(config).argsMax) + " -> " + planHeapBytes(kvPlan(config)) + " bytes of heap";
 }
 
 /** The heap bytes the config needs. */
