@@ -3,6 +3,5 @@ import type { RollupOptions } from "rollup";
 export const MODULES: { [name: string]: string };
 export const ES5: { [option: string]: unknown };
 export const terserOptions: { [option: string]: unknown };
-export function firmwareConfig(app: string, debug: boolean, kinds: string[]): RollupOptions;
 declare const configs: RollupOptions[];
 export default configs;

@@ -12,7 +12,7 @@ import { planHeapBytes, regionPlanBytes } from "./plan.js";
 /** Bytes of a block a chained string cannot use for characters. */
 const CHAIN_OVERHEAD_BYTES = 3;
 /** Blocks the interpreter holds after boot (as the emulator models it). */
-const INTERPRETER_BLOCKS = 64;
+export const INTERPRETER_BLOCKS = 64;
 /** A function run from flash: its name, the function object, a reference to its text. */
 export const FUNCTION_BLOCKS = 3;
 /** Share of the board's JsVars kept for the program's own objects at run time. */
@@ -29,6 +29,7 @@ export interface Code {
 
 export interface Fit {
   fits: boolean;
+  codeBytes: number;
   heapBytes: number;
   heapBlocks: number;
   codeBlocks: number;
@@ -67,5 +68,5 @@ export function checkFit(board: Board, appName: string, plan: MemoryPlan, code: 
   } else {
     message = `${appName} does not fit ${board.name}'s Storage: the code is ${-spareStorageBytes} bytes too big: ${code.bytes} B > ${board.storageBytes} B.`;
   }
-  return { fits, heapBytes, heapBlocks, codeBlocks, reserveBlocks, spareBlocks, spareStorageBytes, imageFits, message };
+  return { fits, codeBytes: code.bytes, heapBytes, heapBlocks, codeBlocks, reserveBlocks, spareBlocks, spareStorageBytes, imageFits, message };
 }

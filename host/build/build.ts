@@ -1,22 +1,29 @@
-// `npm run build [-- --board B] [--app A] [--code-in flash|ram]`: the library bundles
-// (rollup.config.js), the type declarations, and firmware for every board and app (or those
-// named), each checked against its board's JsVars and Storage. A board or app named on the
-// command line that does not fit fails the build with the reason; the default all-boards build
-// makes every pair that fits and lists the others.
+// `npm run build [-- --board B] [--app A] [--code-in flash|ram] [--firmware-only] [--release-only] [--package]`:
+// the library bundles (rollup.config.js), the type declarations, the tool as JavaScript
+// (dist/tool, what the npm package runs), and firmware for every board and app (or those named;
+// none with --package, what `npm pack` needs), each checked against its board's JsVars and Storage. A board or app
+// named on the command line that does not fit fails the build with the reason; the default
+// all-boards build makes every pair that fits and lists the others. `npm start` builds only the
+// release firmware it boots (--firmware-only --release-only), so the console comes up in seconds.
+// Firmware is bundled by host/build/firmware-bundle.ts, the same pipeline `bootheap build` uses
+// for a user's app.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { rollup, type OutputOptions, type RollupOptions } from "rollup";
-import libraryConfigs, { firmwareConfig } from "../../rollup.config.js";
-import type { App, Target } from "../../src/app.js";
-import { loadAllBoards, loadBoard, type Board } from "../boards.js";
-import { parse } from "acorn";
+import libraryConfigs from "../../rollup.config.js";
+import type { App } from "../../src/app.js";
+import { loadAllBoards, loadBoard } from "../boards.js";
 import { MAKER_KINDS } from "../../firmware/makers/maker.js";
-import { checkFit, type Code, type CodeIn } from "../../plan/fit.js";
+import { checkFit, type CodeIn } from "../../plan/fit.js";
+import { targetOf } from "./app-build.js";
+import { codeOf } from "./code-size.js";
+import { bundleFirmware } from "./firmware-bundle.js";
 import { debugHeapBytes } from "../../firmware/instrument.js";
 
 const APPS_DIR = "firmware/apps";
 const OUT_DIR = "dist/firmware";
+const TOOL_DIR = "dist/tool";
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf("--" + name);
@@ -26,16 +33,10 @@ function option(name: string): string | undefined {
   return value;
 }
 
-async function build(config: RollupOptions): Promise<string> {
+async function buildLibrary(config: RollupOptions): Promise<void> {
   const bundle = await rollup({ ...config, onwarn: (w) => { throw new Error("rollup: " + w.message); } });
   try {
-    const outputs = ([] as OutputOptions[]).concat(config.output ?? []);
-    let code = "";
-    for (const output of outputs) {
-      if (output.file) await bundle.write(output);
-      else code = (await bundle.generate(output)).output[0].code;
-    }
-    return code;
+    for (const output of ([] as OutputOptions[]).concat(config.output ?? [])) await bundle.write(output);
   } finally {
     await bundle.close();
   }
@@ -52,39 +53,22 @@ function appNames(): string[] {
   return readdirSync(APPS_DIR).filter((name) => existsSync(join(APPS_DIR, name, "app.ts"))).sort();
 }
 
-function codeOf(source: string): Code {
-  let functionCount = 0;
-  const visit = (node: unknown): void => {
-    if (!node || typeof node !== "object") return;
-    const n = node as { type?: string; [key: string]: unknown };
-    if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression") functionCount++;
-    for (const key of Object.keys(n)) {
-      const value = n[key];
-      if (Array.isArray(value)) value.forEach(visit);
-      else if (value && typeof value === "object") visit(value);
-    }
-  };
-  visit(parse(source, { ecmaVersion: 5 }));
-  return { bytes: source.length, functionCount };
-}
-
-function targetOf(board: Board): Target {
-  return { board: board.name, heapBudgetBytes: board.heapBudgetBytes };
-}
-
 async function main(): Promise<void> {
   const boardName = option("board");
   const appName = option("app");
   const boards = boardName ? [loadBoard(boardName)] : loadAllBoards();
-  const apps = appName ? [appName] : appNames();
+  const packageOnly = process.argv.includes("--package");
+  const apps = packageOnly ? [] : appName ? [appName] : appNames();
   const codeIn = (option("code-in") ?? "flash") as CodeIn;
+  const firmwareOnly = process.argv.includes("--firmware-only");
+  const releaseOnly = process.argv.includes("--release-only");
   if (codeIn !== "flash" && codeIn !== "ram") throw new Error("--code-in must be flash or ram, got " + codeIn);
 
   const failures: string[] = [];
   const skipped: string[] = [];
   const explicit = boardName !== undefined || appName !== undefined;
   // A firmware that no longer fits must not linger from an earlier build.
-  if (!explicit) rmSync(OUT_DIR, { recursive: true, force: true });
+  if (!explicit && !packageOnly) rmSync(OUT_DIR, { recursive: true, force: true });
   for (const name of apps) {
     const app = await loadApp(name);
     const targets = boards.filter((b) => (app.requires ?? []).every((f) => (b.features as string[]).includes(f)));
@@ -95,8 +79,9 @@ async function main(): Promise<void> {
     const kinds = new Set(targets.flatMap((b) => app.plan(targetOf(b)).regions.map((r) => r.kind)));
     const unknown = [...kinds].filter((kind) => !MAKER_KINDS.includes(kind));
     if (unknown.length > 0) throw new Error(name + "'s plan uses region kinds with no maker in firmware/makers/: " + unknown.join(", "));
-    const release = await build(firmwareConfig(name, false, [...kinds].sort()));
-    const debug = await build(firmwareConfig(name, true, [...kinds].sort()));
+    const appFile = join(APPS_DIR, name, "app.ts");
+    const release = (await bundleFirmware({ appFile: resolve(appFile), debug: false, kinds: [...kinds] })).code;
+    const debug = releaseOnly ? null : (await bundleFirmware({ appFile: resolve(appFile), debug: true, kinds: [...kinds] })).code;
     for (const board of targets) {
       const target = targetOf(board);
       const prefix = "var BOOTHEAP_TARGET=" + JSON.stringify(target) + ";\n";
@@ -111,6 +96,7 @@ async function main(): Promise<void> {
       mkdirSync(join(OUT_DIR, board.name), { recursive: true });
       writeFileSync(join(OUT_DIR, board.name, name + ".js"), prefix + release);
       console.log(fit.message);
+      if (debug === null) continue;
       const debugFit = checkFit(board, name + ".debug", plan, codeOf(prefix + debug), codeIn, limits, debugHeapBytes(plan));
       if (debugFit.fits) writeFileSync(join(OUT_DIR, board.name, name + ".debug.js"), prefix + debug);
       else skipped.push(debugFit.message);
@@ -121,8 +107,21 @@ async function main(): Promise<void> {
     console.error("\nbuild failed:\n  " + failures.join("\n  "));
     process.exit(1);
   }
-  for (const config of libraryConfigs as RollupOptions[]) await build(config);
+  if (firmwareOnly) return;
+  for (const config of libraryConfigs as RollupOptions[]) await buildLibrary(config);
   execFileSync("npx", ["tsc", "-p", "tsconfig.types.json"], { stdio: "inherit" });
+  buildTool();
+}
+
+/**
+ * The command-line tool and the emulator as JavaScript (dist/tool/), what an installed package
+ * runs: no TypeScript loader at run time, so `bootheap` starts at once and `bootheap/emulator`
+ * imports from any test runner. The emulator's prelude scripts are data it reads, copied as they are.
+ */
+function buildTool(): void {
+  rmSync(TOOL_DIR, { recursive: true, force: true });
+  execFileSync("npx", ["tsc", "-p", "tsconfig.tool.json"], { stdio: "inherit" });
+  cpSync(join("host", "emulator", "prelude"), join(TOOL_DIR, "host", "emulator", "prelude"), { recursive: true });
 }
 
 main().catch((e) => {

@@ -7,7 +7,7 @@ export interface ParsedArgs {
 }
 
 /** Options that take no value. */
-const FLAGS = new Set(["help", "bare"]);
+const FLAGS = new Set(["help", "bare", "fresh", "debug", "ts", "version"]);
 
 export class UsageError extends Error {}
 

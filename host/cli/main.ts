@@ -1,11 +1,18 @@
 // `bootheap` command: dispatches to its subcommands and turns known errors into one clear line.
 import { parseArgs, UsageError } from "./args.js";
-import { emulate } from "./emulate.js";
-import { flash } from "./flash.js";
-import { inspect } from "./inspect.js";
 import { BoardError } from "../boards.js";
+import { ProjectError } from "../project/project.js";
+import { PACKAGE_VERSION } from "../package-root.js";
 
 const USAGE = `usage:
+  bootheap init [--board B] [--ts] [DIR]
+      scaffold a project in DIR (default: here): app.js (app.ts with --ts) with a memory
+      plan, a test that boots it on the emulated board, package.json scripts, modules/
+      for require("bootheap") from the espruino tool or the Web IDE. Overwrites nothing.
+  bootheap build [--board B] [--app FILE] [--debug] [--code-in flash|ram]
+      bundle the project's app (package.json "bootheap": board, app) for board B into
+      dist/B/, check it against Espruino's rules and print whether it fits the board's
+      JsVars and Storage; exit 1 with the bytes missing if not.
   bootheap emulate [--board B] [--port N] [--flash-dir DIR] [--fresh] [--app NAME | FILE | --bare]
       boot board B in the emulator; console on this terminal and, with --port, on
       tcp://127.0.0.1:N (0 = any free port). Flash (Storage, save()) persists in
@@ -31,12 +38,19 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + "\n");
       return 0;
     }
-    if (args.command === "emulate") return await emulate(args);
-    if (args.command === "flash") return await flash(args);
-    if (args.command === "inspect") return await inspect(args);
+    if (args.command === "--version" || args.command === "version" || args.options.has("version")) {
+      process.stdout.write(PACKAGE_VERSION + "\n");
+      return 0;
+    }
+    // Each command loads its own modules: `--version` or `emulate` never pays for TypeScript and rollup.
+    if (args.command === "init") return await (await import("./init.js")).init(args);
+    if (args.command === "build") return await (await import("./build.js")).build(args);
+    if (args.command === "emulate") return await (await import("./emulate.js")).emulate(args);
+    if (args.command === "flash") return await (await import("./flash.js")).flash(args);
+    if (args.command === "inspect") return await (await import("./inspect.js")).inspect(args);
     throw new UsageError(`unknown command "${args.command}"`);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof BoardError) {
+    if (e instanceof UsageError || e instanceof BoardError || e instanceof ProjectError) {
       process.stderr.write(`bootheap: ${e.message}\n${e instanceof UsageError ? USAGE + "\n" : ""}`);
       return 2;
     }

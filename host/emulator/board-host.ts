@@ -35,14 +35,14 @@ export interface WorkerEntry {
 /**
  * Where the board's thread starts. From source (this module is a .ts file, run by tsx or
  * vitest) the worker needs tsx to load TypeScript: worker/boot.mjs registers it and imports
- * worker/board-worker.ts. From the package's bundle, the worker's own bundle sits beside
- * this one as board-worker.js.
+ * worker/board-worker.ts. From the package's compiled copy (dist/tool/host/emulator), the
+ * compiled worker is worker/board-worker.js.
  */
 export function boardWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
   if (new URL(moduleUrl).pathname.endsWith(".ts")) {
     return { script: new URL("./worker/boot.mjs", moduleUrl), entry: new URL("./worker/board-worker.ts", moduleUrl).href };
   }
-  return { script: new URL("./board-worker.js", moduleUrl) };
+  return { script: new URL("./worker/board-worker.js", moduleUrl) };
 }
 
 export class BoardHost {
