@@ -4,6 +4,7 @@ import { describe, it, expect, afterEach, afterAll } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { emulate, BoardRequestError, type EmulatorBoard } from "../../host/emulator/library.js";
+import { boardWorkerEntry } from "../../host/emulator/board-host.js";
 import { tempDir } from "./helpers.js";
 
 /** Boot code that counts its runs on the console and leaves a mark in RAM. */
@@ -145,6 +146,15 @@ describe("bootheap/emulator", { timeout: 60_000 }, () => {
   it("rejects a program larger than the board's Storage", async () => {
     // ESPRUINOBOARD has 20 KB of Storage.
     await expect(emulate({ board: "ESPRUINOBOARD", code: `var big = '${"x".repeat(30_000)}';` })).rejects.toThrow(/cannot flash the code to ESPRUINOBOARD/);
+  });
+
+  it("starts the board's thread through tsx from the sources, and from compiled JavaScript without it", () => {
+    const fromSource = boardWorkerEntry("file:///repo/host/emulator/board-host.ts");
+    expect(fromSource.script.href).toBe("file:///repo/host/emulator/worker/boot.mjs");
+    expect(fromSource.entry).toBe("file:///repo/host/emulator/worker/board-worker.ts");
+    const compiled = boardWorkerEntry("file:///app/node_modules/bootheap/dist/tool/host/emulator/board-host.js");
+    expect(compiled.script.href).toBe("file:///app/node_modules/bootheap/dist/tool/host/emulator/worker/board-worker.js");
+    expect(compiled.entry).toBeUndefined();
   });
 
   it("rejects eval and the others once closed", async () => {
