@@ -6,10 +6,11 @@ import type { Allocator } from "../../../src/allocator.js";
 import { ArenaAllocator, ArenaResetMode } from "../../../src/allocators/arena.js";
 import type { Memory } from "../../../src/app.js";
 import {
-  C_FLAGS, C_TX, C_TXN, E_EXPIRE, E_KEY, E_KEYLEN, E_LEN, E_TYPE, K_COMMANDS, K_CONNS, K_ERRORS, K_LAYOUT, K_MAGIC,
+  C_FLAGS, C_TX, C_TXN, E_EXPIRE, E_HEAD, E_KEY, E_KEYLEN, E_LEN, E_NEXT, E_TAIL, E_TYPE, P_COUNT, P_NEXT, K_COMMANDS, K_CONNS, K_ERRORS, K_LAYOUT, K_MAGIC,
   K_REJECTED, K_SAVES, KV_MAGIC, REPLY_PIECE_BYTES_MAX, KvConfig, kvLayout, KvLayout, kvMemoryReport, STATE_BYTES, TYPE_LIST, TYPE_STRING,
 } from "./config.js";
 import { say } from "../../device.js";
+import { fail } from "../../../src/heap/errors.js";
 import { Lists } from "./lists.js";
 import { A_ARGC, A_PAIRS, argsTableBytes } from "./resp.js";
 import { nowMs, Store } from "./store.js";
@@ -148,8 +149,8 @@ export class Kv {
     this.valueSizeMax = config.valueSizeMax;
     this.listLengthMax = config.listLengthMax;
     this.txBytes = l.txBytes;
-    this.store = new Store(this.u8, this.u32, this.f64, a.keys, buckets, l.bucketCount, config.keySizeMax, l.entryBytes, this.state);
-    this.lists = new Lists(this.u8, this.u16, this.u32, a.pages, l.pageBytes, l.pagePayload);
+    this.store = new Store(this.u8, this.u32, this.f64, a.keys, buckets, l.bucketCount, config.keySizeMax, l.entryBytes, config.keyCount, this.state);
+    this.lists = new Lists(this.u8, this.u16, this.u32, a.pages, l.pageBytes, l.pagePayload, l.pageCount);
     const lists = this.lists;
     this.store.freeList = function (e: number) {
       lists.free(e);
@@ -783,21 +784,51 @@ export class Kv {
     return REPLIES[id];
   }
 
-  /** Checks the store against the allocators: every entry reachable once, list counts right. */
+  /**
+   * Checks the store: every entry sits in the bucket its key hashes to, every key fits, each
+   * list's pages hold its count and end at its tail; the counter matches. Throws code Corrupt.
+   */
   check(): void {
     let keys = 0;
-    const self = this;
-    this.store.forEach(function (e: number) {
-      keys++;
-      if (self.u8[e + E_KEYLEN] > self.keySizeMax) throw new Error("Corrupt: kv entry " + e + " has a key of " + self.u8[e + E_KEYLEN] + " bytes");
-      if (self.u8[e + E_TYPE] === TYPE_LIST) {
-        let n = 0;
-        self.lists.range(e, 0, 0x7fffffff, function () {
-          n++;
-        });
-        if (n !== self.u32[(e + E_LEN) >> 2]) throw new Error("Corrupt: kv list at " + e + " holds " + n + " elements, its count says " + self.u32[(e + E_LEN) >> 2]);
+    let pages = 0;
+    const u8 = this.u8;
+    const u16 = this.u16;
+    const u32 = this.u32;
+    const store = this.store;
+    for (let bucket = 0; bucket <= store.mask; bucket++) {
+      let left = store.entriesMax;
+      for (let e = u32[store.b + bucket]; e !== 0; e = u32[(e + E_NEXT) >> 2]) {
+        if (left-- === 0) fail("Corrupt", "kv: the chain of bucket " + bucket + " is longer than the keys region");
+        keys++;
+        const n = u8[e + E_KEYLEN];
+        if (n > this.keySizeMax) fail("Corrupt", "kv: entry " + e + " has a key of " + n + " bytes");
+        if (store.hash(e + E_KEY, n) !== bucket) fail("Corrupt", "kv: entry " + e + " is in bucket " + bucket + ", its key hashes to " + store.hash(e + E_KEY, n));
+        const type = u8[e + E_TYPE];
+        if (type === TYPE_STRING) {
+          if (u32[(e + E_LEN) >> 2] > this.valueSizeMax) fail("Corrupt", "kv: entry " + e + " has a value of " + u32[(e + E_LEN) >> 2] + " bytes");
+        } else if (type === TYPE_LIST) {
+          let count = 0;
+          let last = 0;
+          let walked = 0;
+          for (let pg = u32[(e + E_HEAD) >> 2]; pg !== 0; pg = u32[(pg + P_NEXT) >> 2]) {
+            if (++walked > this.lists.pagesMax) fail("Corrupt", "kv: the pages of list " + e + " are more than the pages region holds");
+            count += u16[(pg + P_COUNT) >> 1];
+            last = pg;
+          }
+          pages += walked;
+          let elements = 0;
+          this.lists.range(e, 0, 0x7fffffff, function () {
+            elements++;
+          });
+          const len = u32[(e + E_LEN) >> 2];
+          if (len === 0 || count !== len || elements !== len) fail("Corrupt", "kv: list " + e + " says " + len + " elements; its pages count " + count + ", a walk finds " + elements);
+          if (u32[(e + E_TAIL) >> 2] !== last) fail("Corrupt", "kv: list " + e + " ends at page " + last + ", its tail says " + u32[(e + E_TAIL) >> 2]);
+        } else {
+          fail("Corrupt", "kv: entry " + e + " has type " + type);
+        }
       }
-    });
-    if (keys !== this.store.count) throw new Error("Corrupt: kv reaches " + keys + " keys, its counter says " + this.store.count);
+    }
+    if (keys !== store.count) fail("Corrupt", "kv: the chains hold " + keys + " keys, the counter says " + store.count);
+    if (pages > this.lists.pagesMax) fail("Corrupt", "kv: the lists hold " + pages + " pages, more than the pages region");
   }
 }

@@ -3,8 +3,17 @@
 // page's first element and RPUSH after its last, so pushes on either side fill pages; LPOP
 // reads at the front. A push first takes every page it will need, so it either succeeds whole
 // or changes nothing (out of memory leaves the list as it was).
+//
+// Every walk over page links is bounded by the pages region's slot count: a longer chain means a
+// link was overwritten, and the walk throws code Corrupt instead of spinning.
 import type { Allocator } from "../../../src/allocator.js";
+import { fail } from "../../../src/heap/errors.js";
 import { E_HEAD, E_LEN, E_TAIL, P_COUNT, P_DATA, P_END, P_NEXT, P_START } from "./config.js";
+
+/** Cold path: a page chain does not end (at its tail) within the pages region's count. */
+function pagesCorrupt(entry: number, pagesMax: number): never {
+  return fail("Corrupt", "kv: the page chain of the list at " + entry + " does not end at its tail within the " + pagesMax + " pages the pages region has (a link was overwritten)");
+}
 
 export class Lists {
   readonly u8: Uint8Array;
@@ -12,18 +21,21 @@ export class Lists {
   readonly u32: Uint32Array;
   readonly pages: Allocator;
   readonly pageBytes: number;
+  /** The pages region's slot count: no chain of pages is longer. */
+  readonly pagesMax: number;
   /** Offset of the end of a page's payload. */
   readonly top: number;
   readonly payload: number;
   /** Pages taken for the push in progress, chained through P_NEXT. */
   spare: number;
 
-  constructor(u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, pages: Allocator, pageBytes: number, payload: number) {
+  constructor(u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, pages: Allocator, pageBytes: number, payload: number, pagesMax: number) {
     this.u8 = u8;
     this.u16 = u16;
     this.u32 = u32;
     this.pages = pages;
     this.pageBytes = pageBytes;
+    this.pagesMax = pagesMax;
     this.payload = payload;
     this.top = P_DATA + payload;
     this.spare = 0;
@@ -72,7 +84,9 @@ export class Lists {
 
   /** Gives back pages reserve() took that a push did not use. */
   release(): void {
+    let left = this.pagesMax;
     while (this.spare !== 0) {
+      if (left-- === 0) pagesCorrupt(0, this.pagesMax);
       const pg = this.spare;
       this.spare = this.u32[(pg + P_NEXT) >> 2];
       this.pages.free(pg, this.pageBytes);
@@ -171,12 +185,15 @@ export class Lists {
     const u32 = this.u32;
     let pg = u32[(e + E_HEAD) >> 2];
     let index = 0;
+    let left = this.pagesMax;
     // Skip whole pages by their counts.
     while (pg !== 0 && index + u16[(pg + P_COUNT) >> 1] <= from) {
+      if (left-- === 0) pagesCorrupt(e, this.pagesMax);
       index += u16[(pg + P_COUNT) >> 1];
       pg = u32[(pg + P_NEXT) >> 2];
     }
     while (pg !== 0 && index <= to) {
+      if (left-- === 0) pagesCorrupt(e, this.pagesMax);
       let q = pg + u16[(pg + P_START) >> 1];
       const end = pg + u16[(pg + P_END) >> 1];
       while (q < end && index <= to) {
@@ -195,10 +212,21 @@ export class Lists {
     }
   }
 
-  /** Frees every page of entry e's list. */
+  /**
+   * Frees every page of entry e's list. The chain is walked once first: it must end at the tail
+   * within the pages region's count, so a corrupted chain throws before any page is freed twice.
+   */
   free(e: number): void {
     const u32 = this.u32;
+    const tail = u32[(e + E_TAIL) >> 2];
     let pg = u32[(e + E_HEAD) >> 2];
+    let left = this.pagesMax;
+    while (pg !== tail) {
+      if (pg === 0 || left-- === 0) pagesCorrupt(e, this.pagesMax);
+      pg = u32[(pg + P_NEXT) >> 2];
+    }
+    if (tail !== 0 && u32[(tail + P_NEXT) >> 2] !== 0) pagesCorrupt(e, this.pagesMax);
+    pg = u32[(e + E_HEAD) >> 2];
     while (pg !== 0) {
       const next = u32[(pg + P_NEXT) >> 2];
       this.pages.free(pg, this.pageBytes);

@@ -2,12 +2,22 @@
 // whose entries are fixed-size slots from the "keys" allocator (a pool at boot). A string value
 // lives inline in its entry; a list's pages belong to lists.ts. Expiry is lazy: an expired key
 // is removed when it is next looked up, and by DBSIZE.
+//
+// Every walk over the chains is bounded: a chain cannot hold more entries than the keys region
+// has slots, so a longer walk means a link was overwritten (a stray write), and it throws code
+// Corrupt instead of spinning forever.
 import type { Allocator } from "../../../src/allocator.js";
+import { fail } from "../../../src/heap/errors.js";
 import { E_EXPIRE, E_HEAD, E_KEY, E_KEYLEN, E_LEN, E_NEXT, E_TAIL, E_TYPE, K_KEYS, TYPE_LIST } from "./config.js";
 
 /** Milliseconds since 1970 (Espruino's Date.now() is that too). */
 export function nowMs(): number {
   return Date.now();
+}
+
+/** Cold path: a walk met more entries than the keys region holds. */
+function chainCorrupt(bucket: number, entriesMax: number): never {
+  return fail("Corrupt", "kv: the hash chain of bucket " + bucket + " holds more than the " + entriesMax + " entries the keys region has room for (a link was overwritten)");
 }
 
 export class Store {
@@ -18,6 +28,8 @@ export class Store {
   /** Word index of the first bucket. */
   readonly b: number;
   readonly mask: number;
+  /** The keys region's slot count: no chain, and no store, holds more entries. */
+  readonly entriesMax: number;
   readonly keySizeMax: number;
   readonly entryBytes: number;
   /** Word index of the keys counter in the kv state block. */
@@ -25,7 +37,7 @@ export class Store {
   /** Frees a list's pages (set by the owner of the lists). */
   freeList: (entry: number) => void;
 
-  constructor(u8: Uint8Array, u32: Uint32Array, f64: Float64Array, keys: Allocator, buckets: number, bucketCount: number, keySizeMax: number, entryBytes: number, state: number) {
+  constructor(u8: Uint8Array, u32: Uint32Array, f64: Float64Array, keys: Allocator, buckets: number, bucketCount: number, keySizeMax: number, entryBytes: number, entriesMax: number, state: number) {
     this.u8 = u8;
     this.u32 = u32;
     this.f64 = f64;
@@ -34,6 +46,7 @@ export class Store {
     this.mask = bucketCount - 1;
     this.keySizeMax = keySizeMax;
     this.entryBytes = entryBytes;
+    this.entriesMax = entriesMax;
     this.k = (state >> 2) + (K_KEYS >> 2);
     this.freeList = function () {};
   }
@@ -62,8 +75,11 @@ export class Store {
     if (n > this.keySizeMax) return 0;
     const u8 = this.u8;
     const u32 = this.u32;
-    let e = u32[this.b + this.hash(p, n)];
+    const bucket = this.hash(p, n);
+    let e = u32[this.b + bucket];
+    let left = this.entriesMax;
     while (e !== 0) {
+      if (left-- === 0) chainCorrupt(bucket, this.entriesMax);
       if (u8[e + E_KEYLEN] === n) {
         let i = 0;
         const k = e + E_KEY;
@@ -104,13 +120,18 @@ export class Store {
   /** Unlinks and frees an entry (and its list pages). */
   remove(e: number): void {
     const u32 = this.u32;
-    const h = this.b + this.hash(e + E_KEY, this.u8[e + E_KEYLEN]);
+    const bucket = this.hash(e + E_KEY, this.u8[e + E_KEYLEN]);
+    const h = this.b + bucket;
     const next = u32[(e + E_NEXT) >> 2];
     if (u32[h] === e) {
       u32[h] = next;
     } else {
       let q = u32[h];
-      while (q !== 0 && u32[(q + E_NEXT) >> 2] !== e) q = u32[(q + E_NEXT) >> 2];
+      let left = this.entriesMax;
+      while (q !== 0 && u32[(q + E_NEXT) >> 2] !== e) {
+        if (left-- === 0) chainCorrupt(bucket, this.entriesMax);
+        q = u32[(q + E_NEXT) >> 2];
+      }
       if (q !== 0) u32[(q + E_NEXT) >> 2] = next;
     }
     if (this.u8[e + E_TYPE] === TYPE_LIST) this.freeList(e);
@@ -118,11 +139,18 @@ export class Store {
     u32[this.k]--;
   }
 
-  /** Removes every entry: FLUSHALL. Bounded by the bucket count plus the key count. */
+  /**
+   * Removes every entry: FLUSHALL. Bounded by the bucket count plus the key counter: an entry
+   * left after that many removals is reached twice (a cycle), and is not freed twice.
+   */
   flush(): void {
     const u32 = this.u32;
+    let left = u32[this.k] < this.entriesMax ? u32[this.k] : this.entriesMax;
     for (let i = 0; i <= this.mask; i++) {
-      while (u32[this.b + i] !== 0) this.remove(u32[this.b + i]);
+      while (u32[this.b + i] !== 0) {
+        if (left-- === 0) chainCorrupt(i, this.entriesMax);
+        this.remove(u32[this.b + i]);
+      }
     }
   }
 
@@ -131,9 +159,11 @@ export class Store {
     const u32 = this.u32;
     const f64 = this.f64;
     let now = -1;
+    let left = this.entriesMax;
     for (let i = 0; i <= this.mask; i++) {
       let e = u32[this.b + i];
       while (e !== 0) {
+        if (left-- === 0) chainCorrupt(i, this.entriesMax);
         const next = u32[(e + E_NEXT) >> 2];
         const at = f64[(e + E_EXPIRE) >> 3];
         if (at !== 0) {
@@ -149,8 +179,12 @@ export class Store {
   /** Calls fn(entry) for every entry, for checks and reports (not on the request path). */
   forEach(fn: (e: number) => void): void {
     const u32 = this.u32;
+    let left = this.entriesMax;
     for (let i = 0; i <= this.mask; i++) {
-      for (let e = u32[this.b + i]; e !== 0; e = u32[(e + E_NEXT) >> 2]) fn(e);
+      for (let e = u32[this.b + i]; e !== 0; e = u32[(e + E_NEXT) >> 2]) {
+        if (left-- === 0) chainCorrupt(i, this.entriesMax);
+        fn(e);
+      }
     }
   }
 }
