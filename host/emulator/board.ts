@@ -98,8 +98,9 @@ export class EmulatedBoard {
     });
   }
 
-  /** Power on: fresh RAM, saved state and boot code from flash, init handlers, prompt. */
+  /** Power on (again): fresh RAM and console, saved state and boot code from flash, init handlers, prompt. */
   powerOn(): void {
+    this.lineInput.reset();
     this.freshRam();
     this.write(banner(this.profile));
     this.bootFromFlash({ savedState: true, bootCode: true, file: "" });

@@ -97,7 +97,12 @@ describe("bootheap/emulator", { timeout: 60_000 }, () => {
   it("power cycles: RAM cleared, Storage kept, the boot code runs again", async () => {
     const board = await boot({ board: "MDBT42Q", code: BOOT_CODE });
     await board.eval("var fromBefore = 1; bootMark = 'changed'; require('Storage').write('kept', 'still here')");
+    await board.send("half a line, never run");
     await board.powerCycle();
+    const lines: string[] = [];
+    board.on("line", (l) => lines.push(l));
+    await board.send("6 * 7\r");
+    expect(lines).toEqual([">6 * 7", "=42"]);
     expect(await board.eval("typeof fromBefore")).toBe("undefined");
     expect(await board.eval("bootMark")).toBe("booted");
     expect(board.output.split("boot code ran").length - 1).toBe(2);

@@ -133,6 +133,17 @@ export class LineInput {
     this.on.line(code, echo, firstLine);
   }
 
+  /** Power-off: whatever was typed and not run is gone, silently. */
+  reset(): void {
+    this.text = "";
+    this.echoOn = true;
+    this.escape = "";
+    this.lastWasCR = false;
+    this.discarding = false;
+    this.csiParams = "";
+    this.firstLine = 1;
+  }
+
   private clear(): void {
     const dropped = this.text;
     this.text = "";
