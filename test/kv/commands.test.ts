@@ -53,6 +53,9 @@ describe("kv commands (direct, no TCP)", () => {
     expect(run("SET", "k", "w", "XX")).toBe("+OK\r\n");
     expect(run("SET", "other", "w", "xx")).toBe("$-1\r\n");
     expect(run("SET", "k", "w", "NX", "XX")).toBe("-ERR syntax error\r\n");
+    expect(run("SET", "n", "-0")).toBe("+OK\r\n");
+    expect(run("INCR", "n")).toBe("-ERR value is not an integer or out of range\r\n");
+    expect(run("DEL", "n")).toBe(":1\r\n");
     expect(run("SET", "k", "w", "EX", "abc")).toBe("-ERR value is not an integer or out of range\r\n");
     expect(run("SET", "k", "w", "EX", "0")).toBe("-ERR invalid expire time in 'set' command\r\n");
     expect(run("SET", "k", "w", "BOGUS")).toBe("-ERR syntax error\r\n");
@@ -66,6 +69,70 @@ describe("kv commands (direct, no TCP)", () => {
     expect(run("GET", "t")).toBe("$-1\r\n");
     expect(run("TTL", "t")).toBe(":-2\r\n");
     expect(run("DBSIZE")).toBe(":2\r\n");
+  });
+
+  // issue 11, defect 14: the options real clients send, with the replies redis-server 7.0 gives
+  // (redis-compat.test.ts compares them byte for byte where redis-server is installed).
+  test("SET GET, NX GET, XX GET, KEEPTTL, EXAT, PXAT, repeated and conflicting options; FLUSHALL SYNC|ASYNC", () => {
+    const { run, d } = session();
+    expect(run("SET", "k", "v", "GET")).toBe("$-1\r\n");
+    expect(run("SET", "k", "w", "GET")).toBe("$1\r\nv\r\n");
+    expect(run("SET", "k", "x", "NX", "GET")).toBe("$1\r\nw\r\n");
+    expect(run("GET", "k")).toBe("$1\r\nw\r\n");
+    expect(run("SET", "n", "y", "nx", "get")).toBe("$-1\r\n");
+    expect(run("GET", "n")).toBe("$1\r\ny\r\n");
+    expect(run("SET", "missing", "z", "XX", "GET")).toBe("$-1\r\n");
+    expect(run("EXISTS", "missing")).toBe(":0\r\n");
+    expect(run("SET", "t", "v", "EX", "100")).toBe("+OK\r\n");
+    expect(run("SET", "t", "w", "KEEPTTL")).toBe("+OK\r\n");
+    expect(run("TTL", "t")).toBe(":100\r\n");
+    expect(run("SET", "t", "w")).toBe("+OK\r\n");
+    expect(run("TTL", "t")).toBe(":-1\r\n");
+    expect(run("SET", "t", "v", "KEEPTTL", "EX", "100")).toBe("-ERR syntax error\r\n");
+    expect(run("SET", "t", "v", "EX", "10", "EX", "20")).toBe("+OK\r\n");
+    expect(run("TTL", "t")).toBe(":20\r\n");
+    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+    expect(run("SET", "t", "v", "EXAT", String(inAnHour))).toBe("+OK\r\n");
+    expect(Number(/:(\d+)/.exec(run("TTL", "t"))![1])).toBeGreaterThan(3590);
+    expect(run("SET", "t", "v", "PXAT", String(inAnHour * 1000 + 7200_000))).toBe("+OK\r\n");
+    expect(Number(/:(\d+)/.exec(run("TTL", "t"))![1])).toBeGreaterThan(3 * 3600 - 10);
+    // A time already past sets and deletes at once; GET still answers the old value.
+    expect(run("SET", "t", "old", "EXAT", "1", "GET")).toBe("$1\r\nv\r\n");
+    expect(run("EXISTS", "t")).toBe(":0\r\n");
+    expect(run("SET", "t", "v", "PXAT", "0")).toBe("-ERR invalid expire time in 'set' command\r\n");
+    expect(run("SET", "t", "v", "EX", "abc", "NX", "XX")).toBe("-ERR syntax error\r\n");
+    expect(run("SET", "t", "v", "EXAT", "x")).toBe("-ERR value is not an integer or out of range\r\n");
+    expect(run("RPUSH", "l", "a")).toBe(":1\r\n");
+    expect(run("SET", "l", "v", "NX", "GET")).toBe("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+    expect(run("LLEN", "l")).toBe(":1\r\n");
+    expect(run("FLUSHALL", "SYNC")).toBe("+OK\r\n");
+    expect(run("SET", "a", "1")).toBe("+OK\r\n");
+    expect(run("FLUSHALL", "async")).toBe("+OK\r\n");
+    expect(run("DBSIZE")).toBe(":0\r\n");
+    expect(run("SET", "a", "1")).toBe("+OK\r\n");
+    expect(run("FLUSHALL", "foo")).toBe("-ERR syntax error\r\n");
+    expect(run("FLUSHALL", "SYNC", "ASYNC")).toBe("-ERR syntax error\r\n");
+    expect(run("DBSIZE")).toBe(":1\r\n");
+    d.kv.check();
+    checkAll(d.memory);
+  });
+
+  test("INFO server reports the port the server listens on; INFO takes several sections", () => {
+    const d = direct(SMALL);
+    const net = { createServer: () => ({ listen: () => undefined }) };
+    d.server.listen(net, 7123);
+    const s = d.connect();
+    s.feed(cmd("INFO", "server"));
+    const server = s.take();
+    expect(server).toContain("\r\ntcp_port:7123\r\n");
+    expect(server).not.toContain("# Clients");
+    s.feed(cmd("INFO", "server", "CLIENTS"));
+    const two = s.take();
+    expect(two).toContain("tcp_port:7123");
+    expect(two).toContain("# Clients\r\nconnected_clients:1\r\n");
+    expect(two).not.toContain("# Memory");
+    s.feed(cmd("INFO", "nosuchsection"));
+    expect(s.take()).toBe("$0\r\n\r\n");
   });
 
   test("lists: RPUSH, LPUSH, LRANGE, LLEN, LPOP, WRONGTYPE", () => {

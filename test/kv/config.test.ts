@@ -18,18 +18,18 @@ test("the default config: regions and bytes", () => {
   expect(l.bucketCount).toBe(128);
   expect(l.pageBytes).toBe(144);
   expect(l.pageCount).toBe(66);
-  expect(planHeapBytes(plan)).toBe(33616);
-  expect(kvHeapBytes(DEFAULT_CONFIG)).toBe(33616);
+  expect(planHeapBytes(plan)).toBe(33688);
+  expect(kvHeapBytes(DEFAULT_CONFIG)).toBe(33688);
   const report = kvMemoryReport(DEFAULT_CONFIG).join("\n");
   expect(report).toContain("keys: 16384 bytes (128 x 128)");
-  expect(report).toContain("heap: 33616 bytes in total");
+  expect(report).toContain("heap: 33688 bytes in total");
 });
 
 test("limits are checked and named", () => {
   expect(() => checkConfig({ ...DEFAULT_CONFIG, keySizeMax: 300 })).toThrow(/keySizeMax must be a whole number from 1 to 255, got 300/);
   expect(() => checkConfig({ ...DEFAULT_CONFIG, connectionsMax: 1.5 })).toThrow(/connectionsMax/);
   expect(() => checkConfig({ ...DEFAULT_CONFIG, listElementBytes: 65 })).toThrow(/listElementBytes/);
-  expect(describeLimits(DEFAULT_CONFIG)).toBe("connectionsMax=4 keyCount=128 keySizeMax=32 valueSizeMax=64 listLengthMax=128 argsMax=8 -> 33616 bytes of heap");
+  expect(describeLimits(DEFAULT_CONFIG)).toBe("connectionsMax=4 keyCount=128 keySizeMax=32 valueSizeMax=64 listLengthMax=128 argsMax=8 -> 33688 bytes of heap");
 });
 
 test("a board's budget picks the config; the build's message names the limits when they do not fit", () => {

@@ -68,6 +68,8 @@ describe("kv in the emulator", () => {
       // The README's first steps.
       expect((await run(cli, ["-p", String(emu.port), "SET", "a", "1"])).stdout).toBe("OK\n");
       expect((await run(cli, ["-p", String(emu.port), "GET", "a"])).stdout).toBe("1\n");
+      // KV_PORT, not the default 6379 (issue 11, defect 14).
+      expect((await run(cli, ["-p", String(emu.port), "INFO", "server"])).stdout).toContain("tcp_port:" + emu.port + "\r\n");
       const mem = (await run(cli, ["-p", String(emu.port), "INFO", "memory"])).stdout;
       expect(mem).toContain("limits: connectionsMax=4 keyCount=128 keySizeMax=32 valueSizeMax=64 listLengthMax=128");
       await expectChecksPass(emu);

@@ -13,7 +13,7 @@ import { Store } from "../../firmware/apps/kv/store.js";
 const RULES = { stringLiterals: true };
 
 const HOT: Array<[string, object, string[]]> = [
-  ["Kv", Kv.prototype, ["exec", "run", "lookup", "nameHash", "argc", "ap", "an", "is2", "intArg", "parseInt", "spill", "flush", "room", "byte", "raw", "text", "error", "crlf", "num", "digitsAt", "int", "bulk", "arity", "unknown", "quoted", "find", "set", "get", "delExists", "incr", "digitCount", "push", "list", "lrange", "llen", "lpop", "replyText"]],
+  ["Kv", Kv.prototype, ["exec", "run", "lookup", "nameHash", "argc", "ap", "an", "argIs", "intArg", "parseInt", "spill", "flush", "room", "byte", "raw", "text", "error", "crlf", "num", "digitsAt", "int", "bulk", "arity", "unknown", "quoted", "find", "set", "expiryOption", "bulkValue", "get", "delExists", "incr", "digitCount", "push", "list", "lrange", "llen", "lpop", "replyText"]],
   ["Store", Store.prototype, ["hash", "find", "insert", "remove", "flush", "sweep"]],
   ["Lists", Lists.prototype, ["room", "reserve", "release", "push", "take", "popLeft", "range", "free"]],
   ["KvServer", KvServer.prototype, ["receive", "release", "close"]],

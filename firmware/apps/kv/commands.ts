@@ -19,8 +19,20 @@ import {
   CMD_LPOP, CMD_LPUSH, CMD_LRANGE, CMD_PING, CMD_QUIT, CMD_RPUSH, CMD_SAVE, CMD_SELECT, CMD_SET, CMD_TTL, CMD_TYPE, COMMANDS,
   REPLIES, T_ARITY1, T_ARITY2, T_DBINDEX, T_EMPTY, T_EMPTYBULK, T_EXPIRE, T_KEYLONG, T_LISTLONG, T_NIL, T_NILARR, T_NOTINT, T_OK,
   T_OOM_KEYS, T_OOM_PAGES, T_OOM_REPLY, T_OVERFLOW, T_PONG, T_POSITIVE, T_SAVEFAIL, T_SYNTAX, T_TOOMANY, T_TYPE_LIST,
-  T_INTERNAL, T_TYPE_NONE, T_TYPE_STRING, T_UNKNOWN1, T_UNKNOWN2, T_VALUELONG, T_WRONGTYPE, textTableBytes, writeTexts,
+  T_INTERNAL, T_TYPE_NONE, T_TYPE_STRING, T_UNKNOWN1, T_UNKNOWN2, T_VALUELONG, T_WRONGTYPE, textTableBytes, W_ASYNC, W_EX, W_EXAT,
+  W_GET, W_KEEPTTL, W_NX, W_PX, W_PXAT, W_SYNC, W_XX, WORD_BASE, writeTexts,
 } from "./text.js";
+
+// SET's options as bits.
+const SET_NX = 1;
+const SET_XX = 2;
+const SET_GET = 4;
+const SET_KEEPTTL = 8;
+const SET_EX = 16;
+const SET_PX = 32;
+const SET_EXAT = 64;
+const SET_PXAT = 128;
+const SET_EXPIRY = SET_EX | SET_PX | SET_EXAT | SET_PXAT;
 
 /** Connection flag: close once the replies so far are sent. */
 export const FLAG_CLOSING = 1;
@@ -92,7 +104,7 @@ export class Kv {
   private re: number;
   conn: number;
   /** An integer argument's value after intArg(). */
-  private iv: number;
+  private intValue: number;
   /** Sends u8[p..p+n) on connection c now (set by the server). */
   write: (c: number, p: number, n: number) => void;
   /** Writes the heap image to Storage (SAVE). */
@@ -105,6 +117,8 @@ export class Kv {
   readonly onBulk: (p: number, n: number) => void;
   /** True when the store came back from a saved image (and its layout matched). */
   restored: boolean;
+  /** The TCP port the server listens on (INFO's tcp_port); set by KvServer.listen. */
+  port: number;
 
   constructor(memory: Memory, config: KvConfig, restored: boolean) {
     const l = kvLayout(config);
@@ -157,6 +171,7 @@ export class Kv {
     };
     const s = this.state >> 2;
     const hash = layoutHash(l);
+    this.port = l.port;
     this.restored = restored && this.u32[s + (K_MAGIC >> 2)] === KV_MAGIC && this.u32[s + (K_LAYOUT >> 2)] === hash;
     if (!this.restored) {
       resetRaw(raw.keys);
@@ -177,7 +192,7 @@ export class Kv {
     this.rp = 0;
     this.re = 0;
     this.conn = 0;
-    this.iv = 0;
+    this.intValue = 0;
     this.write = function () {};
     this.save = function () {
       return memory.save();
@@ -234,14 +249,19 @@ export class Kv {
     return this.u32[this.t + A_PAIRS + 2 * i + 1];
   }
 
-  /** Argument i is the two-letter word a b (char codes of uppercase letters), ignoring case: no string literal on the request path. */
-  private is2(i: number, a: number, b: number): boolean {
-    if (this.an(i) !== 2) return false;
+  /** Argument i is option word `word` (W_*), in any case: compared with the text table, no string made. */
+  private argIs(i: number, word: number): boolean {
+    const e = this.texts + 4 * (WORD_BASE + word);
+    const n = this.u16[(e + 2) >> 1];
+    if (this.an(i) !== n) return false;
+    const u8 = this.u8;
     const p = this.ap(i);
-    return (this.u8[p] & 0xdf) === a && (this.u8[p + 1] & 0xdf) === b;
+    const q = this.texts + this.u16[e >> 1];
+    for (let j = 0; j < n; j++) if ((u8[p + j] & 0xdf) !== u8[q + j]) return false;
+    return true;
   }
 
-  /** Parses argument i as a whole number (strictly, as Redis does) into this.iv. */
+  /** Parses argument i as a whole number (strictly, as Redis does) into this.intValue. */
   private intArg(i: number): boolean {
     return this.parseInt(this.ap(i), this.an(i));
   }
@@ -256,7 +276,8 @@ export class Kv {
       i = 1;
       if (n === 1) return false;
     }
-    if (u8[p + i] === 48 && n > i + 1) return false;
+    // Canonical digits only, as Redis's string2ll: no leading zero, no "-0".
+    if (u8[p + i] === 48 && (n > i + 1 || neg)) return false;
     let v = 0;
     for (; i < n; i++) {
       const d = u8[p + i] - 48;
@@ -264,7 +285,7 @@ export class Kv {
       v = v * 10 + d;
     }
     if (v > INT_MAX) return false;
-    this.iv = neg ? -v : v;
+    this.intValue = neg ? -v : v;
     return true;
   }
 
@@ -502,7 +523,8 @@ export class Kv {
         if (argc < 2 || argc > 3) return this.arity(id);
         return this.lpop(argc);
       case CMD_FLUSHALL:
-        if (argc > 2) return this.arity(id);
+        // SYNC and ASYNC both flush at once (there is no background thread to hand it to).
+        if (argc > 2 || (argc === 2 && !this.argIs(1, W_SYNC) && !this.argIs(1, W_ASYNC))) return this.error(T_SYNTAX);
         this.store.flush();
         return this.text(T_OK);
       case CMD_INFO:
@@ -519,7 +541,7 @@ export class Kv {
         return this.text(T_EMPTY);
       case CMD_CONFIG:
         if (argc < 2) return this.arity(id);
-        if (argc === 3 && this.an(1) === 3 && (this.u8[this.ap(1)] & 0xdf) === 71) { // GET
+        if (argc === 3 && this.argIs(1, W_GET)) {
           // Every parameter reads as empty (redis-benchmark asks for "save" and "appendonly").
           this.num(42, 2);
           this.bulk(this.ap(2), this.an(2));
@@ -529,7 +551,7 @@ export class Kv {
       case CMD_SELECT:
         if (argc !== 2) return this.arity(id);
         if (!this.intArg(1)) return this.error(T_NOTINT);
-        return this.iv === 0 ? this.text(T_OK) : this.error(T_DBINDEX);
+        return this.intValue === 0 ? this.text(T_OK) : this.error(T_DBINDEX);
       case CMD_TYPE: {
         if (argc !== 2) return this.arity(id);
         const e = this.find(1);
@@ -553,52 +575,87 @@ export class Kv {
     return this.store.find(this.ap(i), this.an(i));
   }
 
+  /**
+   * SET key value [NX | XX] [GET] [EX s | PX ms | EXAT unix-s | PXAT unix-ms | KEEPTTL], as
+   * Redis 7 parses it: options in any order, the same one repeated is allowed (the last expiry
+   * wins), conflicting ones are a syntax error, and the expiry value is checked after them all.
+   */
   private set(argc: number): void {
-    const kn = this.an(1);
-    const vn = this.an(2);
-    if (kn > this.keySizeMax) return this.error(T_KEYLONG);
-    if (vn > this.valueSizeMax) return this.error(T_VALUELONG);
-    let nx = false;
-    let xx = false;
-    let expire = 0;
-    let unit = 0;
+    const keyLength = this.an(1);
+    const valueLength = this.an(2);
+    if (keyLength > this.keySizeMax) return this.error(T_KEYLONG);
+    if (valueLength > this.valueSizeMax) return this.error(T_VALUELONG);
+    let flags = 0;
+    let expireArg = 0;
     for (let i = 3; i < argc; i++) {
-      if (this.is2(i, 78, 88) && !xx) nx = true; // NX
-      else if (this.is2(i, 88, 88) && !nx) xx = true; // XX
-      else if ((this.is2(i, 69, 88) || this.is2(i, 80, 88)) && unit === 0 && i + 1 < argc) { // EX, PX
-        unit = (this.u8[this.ap(i)] & 0xdf) === 69 ? 1000 : 1;
-        i++;
-        if (!this.intArg(i)) return this.error(T_NOTINT);
-        if (this.iv <= 0) return this.error(T_EXPIRE);
-        expire = this.iv * unit;
+      const expiry = this.expiryOption(i);
+      if (this.argIs(i, W_NX) && (flags & SET_XX) === 0) flags |= SET_NX;
+      else if (this.argIs(i, W_XX) && (flags & SET_NX) === 0) flags |= SET_XX;
+      else if (this.argIs(i, W_GET)) flags |= SET_GET;
+      else if (this.argIs(i, W_KEEPTTL) && (flags & SET_EXPIRY) === 0) flags |= SET_KEEPTTL;
+      else if (expiry !== 0 && i + 1 < argc && (flags & (SET_KEEPTTL | (SET_EXPIRY & ~expiry))) === 0) {
+        flags |= expiry;
+        expireArg = ++i;
       } else {
         return this.error(T_SYNTAX);
       }
     }
+    let at = 0;
+    if (expireArg !== 0) {
+      if (!this.intArg(expireArg)) return this.error(T_NOTINT);
+      if (this.intValue <= 0) return this.error(T_EXPIRE);
+      const ms = (flags & (SET_EX | SET_EXAT)) !== 0 ? this.intValue * 1000 : this.intValue;
+      at = (flags & (SET_EX | SET_PX)) !== 0 ? nowMs() + ms : ms;
+    }
+    const get = (flags & SET_GET) !== 0;
     let e = this.find(1);
-    if ((nx && e !== 0) || (xx && e === 0)) return this.text(T_NIL);
+    if (get && e !== 0 && this.u8[e + E_TYPE] !== TYPE_STRING) return this.error(T_WRONGTYPE);
+    if (((flags & SET_NX) !== 0 && e !== 0) || ((flags & SET_XX) !== 0 && e === 0)) {
+      return get && e !== 0 ? this.bulkValue(e) : this.text(T_NIL);
+    }
     if (e === 0) {
-      e = this.store.insert(this.ap(1), kn, TYPE_STRING);
-      if (e === 0 && this.store.sweep() < this.config.keyCount) e = this.store.insert(this.ap(1), kn, TYPE_STRING);
+      e = this.store.insert(this.ap(1), keyLength, TYPE_STRING);
+      if (e === 0 && this.store.sweep() < this.config.keyCount) e = this.store.insert(this.ap(1), keyLength, TYPE_STRING);
       if (e === 0) return this.error(T_OOM_KEYS);
-    } else if (this.u8[e + E_TYPE] === TYPE_LIST) {
-      this.lists.free(e);
-      this.u8[e + E_TYPE] = TYPE_STRING;
+      if (get) this.text(T_NIL);
+    } else {
+      // The old value goes into the reply before the new one overwrites it.
+      if (get) this.bulkValue(e);
+      if (this.u8[e + E_TYPE] === TYPE_LIST) {
+        this.lists.free(e);
+        this.u8[e + E_TYPE] = TYPE_STRING;
+      }
     }
     const u8 = this.u8;
     const v = e + E_KEY + this.keySizeMax;
     const p = this.ap(2);
-    for (let i = 0; i < vn; i++) u8[v + i] = u8[p + i];
-    this.u32[(e + E_LEN) >> 2] = vn;
-    this.f64[(e + E_EXPIRE) >> 3] = expire === 0 ? 0 : nowMs() + expire;
-    return this.text(T_OK);
+    for (let i = 0; i < valueLength; i++) u8[v + i] = u8[p + i];
+    this.u32[(e + E_LEN) >> 2] = valueLength;
+    if ((flags & SET_KEEPTTL) === 0) this.f64[(e + E_EXPIRE) >> 3] = at;
+    // An EXAT/PXAT already past: Redis sets, then deletes the key at once.
+    if (at !== 0 && at <= nowMs()) this.store.remove(e);
+    if (!get) this.text(T_OK);
+  }
+
+  /** The SET_* flag of the expiry option argument i names (EX, PX, EXAT, PXAT), or 0. */
+  private expiryOption(i: number): number {
+    if (this.argIs(i, W_EX)) return SET_EX;
+    if (this.argIs(i, W_PX)) return SET_PX;
+    if (this.argIs(i, W_EXAT)) return SET_EXAT;
+    if (this.argIs(i, W_PXAT)) return SET_PXAT;
+    return 0;
+  }
+
+  /** A string entry's value as a bulk reply. */
+  private bulkValue(e: number): void {
+    this.bulk(e + E_KEY + this.keySizeMax, this.u32[(e + E_LEN) >> 2]);
   }
 
   private get(): void {
     const e = this.find(1);
     if (e === 0) return this.text(T_NIL);
     if (this.u8[e + E_TYPE] !== TYPE_STRING) return this.error(T_WRONGTYPE);
-    return this.bulk(e + E_KEY + this.keySizeMax, this.u32[(e + E_LEN) >> 2]);
+    return this.bulkValue(e);
   }
 
   private delExists(argc: number, del: boolean): void {
@@ -621,7 +678,7 @@ export class Kv {
     if (e !== 0) {
       if (this.u8[e + E_TYPE] !== TYPE_STRING) return this.error(T_WRONGTYPE);
       if (!this.parseInt(e + E_KEY + this.keySizeMax, this.u32[(e + E_LEN) >> 2])) return this.error(T_NOTINT);
-      v = this.iv;
+      v = this.intValue;
     }
     if (v >= INT_MAX) return this.error(T_OVERFLOW);
     v++;
@@ -679,9 +736,9 @@ export class Kv {
 
   private lrange(): void {
     if (!this.intArg(2)) return this.error(T_NOTINT);
-    let from = this.iv;
+    let from = this.intValue;
     if (!this.intArg(3)) return this.error(T_NOTINT);
-    let to = this.iv;
+    let to = this.intValue;
     const e = this.list(1);
     if (e < 0) return;
     if (e === 0) return this.text(T_EMPTY);
@@ -704,8 +761,8 @@ export class Kv {
   private lpop(argc: number): void {
     let count = -1;
     if (argc === 3) {
-      if (!this.intArg(2) || this.iv < 0) return this.error(T_POSITIVE);
-      count = this.iv;
+      if (!this.intArg(2) || this.intValue < 0) return this.error(T_POSITIVE);
+      count = this.intValue;
     }
     const e = this.list(1);
     if (e < 0) return;
@@ -721,20 +778,25 @@ export class Kv {
   // ---- INFO (not on the hot path: it builds JS strings) ----
 
   private info(argc: number): void {
-    let section = "";
-    if (argc >= 2) {
-      for (let i = 0; i < this.an(1); i++) section += String.fromCharCode(this.u8[this.ap(1) + i] | 0x20);
+    // Redis 7 takes any number of sections; none, "all", "everything" or "default" is every one.
+    let asked = " ";
+    for (let a = 1; a < argc; a++) {
+      for (let i = 0; i < this.an(a); i++) asked += String.fromCharCode(this.u8[this.ap(a) + i] | 0x20);
+      asked += " ";
     }
-    const all = section === "" || section === "all" || section === "everything" || section === "default";
+    const all = argc < 2 || asked.indexOf(" all ") >= 0 || asked.indexOf(" everything ") >= 0 || asked.indexOf(" default ") >= 0;
+    const want = function (section: string): boolean {
+      return all || asked.indexOf(" " + section + " ") >= 0;
+    };
     const s = this.state >> 2;
     let text = "";
-    if (all || section === "server") {
-      text += "# Server\r\nredis_version:7.0.0-kv\r\nkv_engine:bootheap\r\nkv_restored:" + (this.restored ? 1 : 0) + "\r\ntcp_port:" + this.layout.port + "\r\n\r\n";
+    if (want("server")) {
+      text += "# Server\r\nredis_version:7.0.0-kv\r\nkv_engine:bootheap\r\nkv_restored:" + (this.restored ? 1 : 0) + "\r\ntcp_port:" + this.port + "\r\n\r\n";
     }
-    if (all || section === "clients") {
+    if (want("clients")) {
       text += "# Clients\r\nconnected_clients:" + this.clients() + "\r\nmaxclients:" + this.config.connectionsMax + "\r\n\r\n";
     }
-    if (all || section === "memory") {
+    if (want("memory")) {
       text += "# Memory\r\n";
       const heap = this.memory.heap;
       text += "heap_bytes:" + heap.sizeBytes + "\r\n";
@@ -750,12 +812,12 @@ export class Kv {
       for (let i = 0; i < lines.length; i++) text += "plan_" + i + ":" + lines[i] + "\r\n";
       text += "\r\n";
     }
-    if (all || section === "stats") {
+    if (want("stats")) {
       text += "# Stats\r\ntotal_commands_processed:" + this.u32[s + (K_COMMANDS >> 2)] + "\r\ntotal_connections_received:" + this.u32[s + (K_CONNS >> 2)] +
         "\r\nrejected_connections:" + this.u32[s + (K_REJECTED >> 2)] + "\r\ntotal_error_replies:" + this.u32[s + (K_ERRORS >> 2)] +
         "\r\nsaves:" + this.u32[s + (K_SAVES >> 2)] + "\r\n\r\n";
     }
-    if (all || section === "keyspace") {
+    if (want("keyspace")) {
       text += "# Keyspace\r\n" + (this.store.count > 0 ? "db0:keys=" + this.store.count + ",expires=0,avg_ttl=0\r\n" : "") + "\r\n";
     }
     this.num(36, text.length);

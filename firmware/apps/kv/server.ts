@@ -88,6 +88,7 @@ export class KvServer {
     });
     server.listen(port);
     this.server = server;
+    this.kv.port = port;
     return server;
   }
 

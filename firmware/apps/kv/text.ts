@@ -108,25 +108,47 @@ export const T_POSITIVE = 34;
 export const T_EMPTYBULK = 35;
 export const T_INTERNAL = 36;
 
+/** Option words matched in arguments, uppercase letters only (matching folds case with & 0xdf). */
+export const WORDS = ["NX", "XX", "GET", "KEEPTTL", "EX", "PX", "EXAT", "PXAT", "SYNC", "ASYNC"];
+export const W_NX = 0;
+export const W_XX = 1;
+export const W_GET = 2;
+export const W_KEEPTTL = 3;
+export const W_EX = 4;
+export const W_PX = 5;
+export const W_EXAT = 6;
+export const W_PXAT = 7;
+export const W_SYNC = 8;
+export const W_ASYNC = 9;
+
+/** Index of text `id` of a group in the table: commands, then replies, then words. */
+export const REPLY_BASE = COMMANDS.length;
+export const WORD_BASE = COMMANDS.length + REPLIES.length;
+
+function allTexts(): string[] {
+  return COMMANDS.concat(REPLIES, WORDS);
+}
+
 /** Bytes the table takes in the heap: per text a u16 offset and u16 length, then the bytes. */
 export function textTableBytes(): number {
-  let n = 4 * (COMMANDS.length + REPLIES.length);
-  for (let i = 0; i < COMMANDS.length; i++) n += COMMANDS[i].length;
-  for (let i = 0; i < REPLIES.length; i++) n += REPLIES[i].length;
+  const texts = allTexts();
+  let n = 4 * texts.length;
+  for (let i = 0; i < texts.length; i++) n += texts[i].length;
   return n;
 }
 
 /**
- * The texts in the heap at `base`: text i (commands first, then replies) has its u16 offset
- * from base at base + 4i and its u16 length at base + 4i + 2. Writes them; returns false if
- * `sizeBytes` is too small.
+ * The texts in the heap at `base`: text i (commands, then replies, then words) has its u16
+ * offset from base at base + 4i and its u16 length at base + 4i + 2. Writes them; returns false
+ * if `sizeBytes` is too small.
  */
 export function writeTexts(u8: Uint8Array, base: number, sizeBytes: number): boolean {
   if (textTableBytes() > sizeBytes) return false;
-  const count = COMMANDS.length + REPLIES.length;
+  const texts = allTexts();
+  const count = texts.length;
   let at = 4 * count;
   for (let i = 0; i < count; i++) {
-    const s = i < COMMANDS.length ? COMMANDS[i] : REPLIES[i - COMMANDS.length];
+    const s = texts[i];
     const e = base + 4 * i;
     u8[e] = at & 255;
     u8[e + 1] = at >> 8;
