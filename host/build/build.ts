@@ -108,7 +108,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (firmwareOnly) return;
-  for (const config of libraryConfigs as RollupOptions[]) await buildLibrary(config);
+  // The package needs the library bundles, not the self-test (which compiles test/ too).
+  const configs = (libraryConfigs as RollupOptions[]).filter((c) => !packageOnly || !String((c.output as OutputOptions).file).startsWith("dist/selftest/"));
+  for (const config of configs) await buildLibrary(config);
   execFileSync("npx", ["tsc", "-p", "tsconfig.types.json"], { stdio: "inherit" });
   buildTool();
 }

@@ -74,7 +74,7 @@ function transpiler(debug: boolean, target: ts.ScriptTarget): Plugin {
       });
       const error = (out.diagnostics ?? []).find((d) => d.category === ts.DiagnosticCategory.Error);
       if (error) {
-        throw new BuildError(locate(id, code, error.start ?? 0) + ": " + ts.flattenDiagnosticMessageText(error.messageText, "\n"));
+        throw new BuildError(locate(id, code, error.start ?? 0) + ": syntax error: " + ts.flattenDiagnosticMessageText(error.messageText, "\n"));
       }
       // After transpiling, so `declare const __DEBUG__` is gone and only uses are replaced.
       return { code: out.outputText.replace(/\b__DEBUG__\b/g, String(debug)), map: null };

@@ -3,9 +3,9 @@
 // directory instead (board JSON stubs written there), and turn Bluetooth scanning off.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { listBoardNames } from "../boards.js";
 
 const require = createRequire(import.meta.url);
@@ -23,9 +23,28 @@ export function makeOfflineDir(): OfflineDir {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Arguments that keep the tool off the network: board JSON and modules from `offlineDir`. */
+/**
+ * The nearest modules/ folder from `dir` upwards, as the tool's local-modules rule looks for
+ * it; null if there is none. The tool (0.1.67) never finds it from the command line: its
+ * local-modules plugin calls an `fs` it does not define in that scope, so every lookup fails
+ * silently and it goes to MODULE_URL. Pointing MODULE_URL at the folder is what works.
+ */
+export function findModulesDir(dir: string = process.cwd()): string | null {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    if (existsSync(join(current, "modules"))) return join(current, "modules");
+    if (dirname(current) === current) return null;
+  }
+}
+
+/** MODULE_URL/MODULE_EXTENSIONS options that make require("name") load ./modules/name.js (findModulesDir). */
+export function localModuleArgs(modulesDir: string): string[] {
+  return ["--config", `MODULE_URL=${modulesDir}`, "--config", "MODULE_EXTENSIONS=.js|.min.js|.json"];
+}
+
+/** Arguments that keep the tool off the network: board JSON from `offlineDir`, modules from the project's modules/ or nowhere. */
 export function offlineArgs(offlineDir: string): string[] {
-  return ["--no-ble", "--config", `BOARD_JSON_URL=${offlineDir}`, "--config", `MODULE_URL=${offlineDir}`];
+  const modules = findModulesDir();
+  return ["--no-ble", "--config", `BOARD_JSON_URL=${offlineDir}`, ...localModuleArgs(modules === null ? offlineDir : modules + "|" + offlineDir)];
 }
 
 export interface ToolRun {

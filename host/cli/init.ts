@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { basename, dirname, join, resolve } from "node:path";
 import { loadBoard } from "../boards.js";
 import { PACKAGE_VERSION } from "../package-root.js";
+import { ProjectError } from "../project/project.js";
 import { scaffoldFiles, scaffoldScripts, type TestRunner } from "../project/scaffold.js";
 import { checkKnown, UsageError, type ParsedArgs } from "./args.js";
 
@@ -47,7 +48,7 @@ export async function init(args: ParsedArgs): Promise<number> {
     try {
       pkg = JSON.parse(readFileSync(packagePath, "utf8")) as PackageJson;
     } catch (e) {
-      throw new UsageError(`${packagePath} is not valid JSON (${(e as Error).message}); nothing was written`);
+      throw new ProjectError(`${packagePath} is not valid JSON (${(e as Error).message}); nothing was written`);
     }
     if (pkg.bootheap !== undefined) conflicts.push(`package.json "bootheap" (already a bootheap project)`);
   }
@@ -59,7 +60,7 @@ export async function init(args: ParsedArgs): Promise<number> {
     }
   }
   if (conflicts.length > 0) {
-    throw new UsageError(`init would overwrite, in ${dir}:\n  ${conflicts.join("\n  ")}\nnothing was written; move them away or init into another folder`);
+    throw new ProjectError(`init would overwrite, in ${dir}:\n  ${conflicts.join("\n  ")}\nnothing was written; move them away or init into another folder`);
   }
 
   pkg.scripts = Object.assign({}, pkg.scripts, scripts);
@@ -82,7 +83,7 @@ export async function init(args: ParsedArgs): Promise<number> {
     for (const path of written) rmSync(path, { force: true });
     if (packageBefore !== null) writeFileSync(packagePath, packageBefore);
     if (createdDir) rmSync(dir, { recursive: true, force: true });
-    throw new UsageError(`init failed writing in ${dir}: ${(e as Error).message}; what it had written was removed`);
+    throw new ProjectError(`init failed writing in ${dir}: ${(e as Error).message}; what it had written was removed`);
   }
   const app = options.ts ? "app.ts" : "app.js";
   process.stdout.write(

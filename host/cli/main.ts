@@ -25,6 +25,9 @@ const USAGE = `usage:
   bootheap flash --board B --port P [--app NAME | FILE]
       upload with the espruino tool to P (serial device, Bluetooth address or
       tcp://host:port) into flash, so it survives a reset.
+  bootheap espruino ARGS...
+      the espruino tool bootheap ships with, require("name") resolved from the
+      project's modules/ (e.g. bootheap espruino -p tcp://127.0.0.1:2323 plain.js).
   bootheap inspect --port P [--board B] [--svg FILE]
       read the heap image (MEM.dump()) from a board or emulator at P through the
       espruino tool; print the stats table and a coloured heap map; --svg writes a picture.
@@ -32,6 +35,8 @@ const USAGE = `usage:
   build); emulate flashes the "demo" app when it is built and no app is named.`;
 
 export async function main(argv: string[]): Promise<number> {
+  // The espruino tool's own arguments pass through untouched.
+  if (argv[0] === "espruino") return (await import("./espruino.js")).espruino(argv.slice(1));
   try {
     const args = parseArgs(argv);
     if (args.options.has("help") || args.command === "help" || args.command === "--help") {

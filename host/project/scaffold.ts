@@ -220,9 +220,11 @@ heap.seal();
 print(pool.create());
 \`\`\`
 
-\`npx espruino -p PORT plain.js\` uploads it with its modules. In the Web IDE, set
-Settings → Communications → "Module URL" to include this project's \`modules\` folder, or paste
-the module into the IDE's Storage as \`bootheap\`. The whole library is about 60 KB of text: on
+\`npx bootheap espruino -p PORT plain.js\` uploads it with its modules (the \`espruino\` tool that
+comes with bootheap, pointed at \`modules/\`; with the tool on its own, add
+\`--config MODULE_URL=modules\`: its local-modules lookup does not work from the command line).
+In the Web IDE, upload \`modules/bootheap.js\` to the board's Storage as \`bootheap\` (Storage
+icon → Upload a file): \`require("bootheap")\` then loads it from flash. The whole library is about 60 KB of text: on
 small boards (Puck.js, Pico) require only the modules you use, and save to flash.
 `;
 }
