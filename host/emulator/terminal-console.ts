@@ -38,7 +38,7 @@ export interface TerminalIo {
 
 /** `onExit` is called when the user quits, or when stdin ends (after the board answered it). */
 export function attachTerminal(host: BoardHost, onExit: () => void, io?: TerminalIo): () => void {
-  const stdin = io ? io.stdin : process.stdin;
+  const stdin: TerminalIo["stdin"] = io ? io.stdin : process.stdin;
   const stdout = io ? io.stdout : process.stdout;
   const raw = stdin.isTTY === true && typeof stdin.setRawMode === "function";
   stdin.pause();
