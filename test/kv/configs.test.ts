@@ -32,10 +32,10 @@ test("a reply longer than the send buffer is written only into its own connectio
   const a = d.connect();
   const b = d.connect();
   const writes: number[] = [];
-  const write = d.kv.write;
-  d.kv.write = (c, p, n) => {
+  const send = d.kv.reply.send;
+  d.kv.reply.send = (c, p, n) => {
     writes.push(n);
-    write(c, p, n);
+    send(c, p, n);
   };
   const regions = d.memory.heap.regions();
   const region = (name: string) => regions.find((r) => r.name === name)!;

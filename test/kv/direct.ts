@@ -1,5 +1,5 @@
 // Drives a kv server with fake sockets, no TCP: fast enough for fuzzing and failure sweeps.
-import { Kv } from "../../firmware/apps/kv/commands.js";
+import { Kv } from "../../firmware/apps/kv/kv.js";
 import { KvConfig, kvPlan } from "../../firmware/apps/kv/config.js";
 import { KvServer, KvSocket } from "../../firmware/apps/kv/server.js";
 import { HostMemory, makeMemory } from "./helpers.js";

@@ -6,7 +6,7 @@ import { MemoryPool } from "../../src/allocators/pool.js";
 import type { Allocator } from "../../src/allocator.js";
 import type { Memory } from "../../src/app.js";
 import { planHeapBytes, regionAlign } from "../../plan/plan.js";
-import { Kv } from "../../firmware/apps/kv/commands.js";
+import { Kv } from "../../firmware/apps/kv/kv.js";
 import { KvConfig, kvPlan } from "../../firmware/apps/kv/config.js";
 import { KvServer, KvSocket } from "../../firmware/apps/kv/server.js";
 

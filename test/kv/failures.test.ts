@@ -3,7 +3,7 @@
 import { expect, test } from "vitest";
 import { checkAllAllocationFailures } from "../../src/wrappers/check-all-failures.js";
 import type { Allocator } from "../../src/allocator.js";
-import { Kv } from "../../firmware/apps/kv/commands.js";
+import { Kv } from "../../firmware/apps/kv/kv.js";
 import { KvConfig, kvPlan } from "../../firmware/apps/kv/config.js";
 import { KvServer } from "../../firmware/apps/kv/server.js";
 import { checkAll, makeMemory, usedBytes } from "./helpers.js";

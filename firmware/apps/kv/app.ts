@@ -7,7 +7,7 @@
 import type { App, Memory, Target } from "../../../src/app.js";
 import type { MemoryPlan } from "../../../plan/plan.js";
 import { say, setGlobal } from "../../device.js";
-import { Kv } from "./commands.js";
+import { Kv } from "./kv.js";
 import { describeLimits, KvConfig, kvConfigFor, kvLayout, kvPlan } from "./config.js";
 import { KvServer, NetModule } from "./server.js";
 

@@ -80,6 +80,8 @@ export const C_TXN = 12; //   u32 bytes held in it
 export const C_SLOT = 16; //  u32 index of the socket in the server's socket table
 export const C_FLAGS = 20; // u32 FLAG_CLOSING
 export const CONN_BYTES = 24;
+/** Connection flag: close once the replies so far are sent. */
+export const FLAG_CLOSING = 1;
 
 // The kv state block (a fixed region of its own): counters that survive SAVE.
 export const K_MAGIC = 0; //    u32 KV_MAGIC once initialised

@@ -23,21 +23,22 @@ export class Lists {
   readonly pageBytes: number;
   /** The pages region's slot count: no chain of pages is longer. */
   readonly pagesMax: number;
-  /** Offset of the end of a page's payload. */
-  readonly top: number;
-  readonly payload: number;
+  /** Offset of the end of a page's payload, from the page's start. */
+  readonly payloadEnd: number;
+  /** Payload bytes of a page. */
+  readonly payloadBytes: number;
   /** Pages taken for the push in progress, chained through P_NEXT. */
   spare: number;
 
-  constructor(u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, pages: Allocator, pageBytes: number, payload: number, pagesMax: number) {
+  constructor(u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, pages: Allocator, pageBytes: number, payloadBytes: number, pagesMax: number) {
     this.u8 = u8;
     this.u16 = u16;
     this.u32 = u32;
     this.pages = pages;
     this.pageBytes = pageBytes;
     this.pagesMax = pagesMax;
-    this.payload = payload;
-    this.top = P_DATA + payload;
+    this.payloadBytes = payloadBytes;
+    this.payloadEnd = P_DATA + payloadBytes;
     this.spare = 0;
   }
 
@@ -46,15 +47,15 @@ export class Lists {
     if (e === 0) return 0;
     const u16 = this.u16;
     if (left) {
-      const h = this.u32[(e + E_HEAD) >> 2];
-      return h === 0 ? 0 : u16[(h + P_START) >> 1] - P_DATA;
+      const head = this.u32[(e + E_HEAD) >> 2];
+      return head === 0 ? 0 : u16[(head + P_START) >> 1] - P_DATA;
     }
-    const t = this.u32[(e + E_TAIL) >> 2];
-    return t === 0 ? 0 : this.top - u16[(t + P_END) >> 1];
+    const tail = this.u32[(e + E_TAIL) >> 2];
+    return tail === 0 ? 0 : this.payloadEnd - u16[(tail + P_END) >> 1];
   }
 
   /**
-   * Takes the pages a push of elements of the lengths in `lens` (count of them, every one at
+   * Takes the pages a push of elements of the lengths at lengths[at + i * step] (count of them, every one at
    * most the payload) needs; false, with nothing taken, when the allocator runs out.
    */
   reserve(e: number, left: boolean, lengths: Uint32Array, at: number, step: number, count: number): boolean {
@@ -67,7 +68,7 @@ export class Lists {
         space -= k;
       } else {
         need++;
-        space = this.payload - k;
+        space = this.payloadBytes - k;
       }
     }
     for (let i = 0; i < need; i++) {
@@ -101,38 +102,38 @@ export class Lists {
     const k = (n < 128 ? 1 : 2) + n;
     let q: number;
     if (left) {
-      let h = u32[(e + E_HEAD) >> 2];
-      if (h === 0 || u16[(h + P_START) >> 1] - P_DATA < k) {
+      let head = u32[(e + E_HEAD) >> 2];
+      if (head === 0 || u16[(head + P_START) >> 1] - P_DATA < k) {
         const pg = this.take();
-        u16[(pg + P_START) >> 1] = this.top;
-        u16[(pg + P_END) >> 1] = this.top;
+        u16[(pg + P_START) >> 1] = this.payloadEnd;
+        u16[(pg + P_END) >> 1] = this.payloadEnd;
         u16[(pg + P_COUNT) >> 1] = 0;
-        u32[(pg + P_NEXT) >> 2] = h;
+        u32[(pg + P_NEXT) >> 2] = head;
         u32[(e + E_HEAD) >> 2] = pg;
-        if (h === 0) u32[(e + E_TAIL) >> 2] = pg;
-        h = pg;
+        if (head === 0) u32[(e + E_TAIL) >> 2] = pg;
+        head = pg;
       }
-      const s = u16[(h + P_START) >> 1] - k;
-      u16[(h + P_START) >> 1] = s;
-      u16[(h + P_COUNT) >> 1]++;
-      q = h + s;
+      const start = u16[(head + P_START) >> 1] - k;
+      u16[(head + P_START) >> 1] = start;
+      u16[(head + P_COUNT) >> 1]++;
+      q = head + start;
     } else {
-      let t = u32[(e + E_TAIL) >> 2];
-      if (t === 0 || this.top - u16[(t + P_END) >> 1] < k) {
+      let tail = u32[(e + E_TAIL) >> 2];
+      if (tail === 0 || this.payloadEnd - u16[(tail + P_END) >> 1] < k) {
         const pg = this.take();
         u16[(pg + P_START) >> 1] = P_DATA;
         u16[(pg + P_END) >> 1] = P_DATA;
         u16[(pg + P_COUNT) >> 1] = 0;
         u32[(pg + P_NEXT) >> 2] = 0;
-        if (t === 0) u32[(e + E_HEAD) >> 2] = pg;
-        else u32[(t + P_NEXT) >> 2] = pg;
+        if (tail === 0) u32[(e + E_HEAD) >> 2] = pg;
+        else u32[(tail + P_NEXT) >> 2] = pg;
         u32[(e + E_TAIL) >> 2] = pg;
-        t = pg;
+        tail = pg;
       }
-      const end = u16[(t + P_END) >> 1];
-      u16[(t + P_END) >> 1] = end + k;
-      u16[(t + P_COUNT) >> 1]++;
-      q = t + end;
+      const end = u16[(tail + P_END) >> 1];
+      u16[(tail + P_END) >> 1] = end + k;
+      u16[(tail + P_COUNT) >> 1]++;
+      q = tail + end;
     }
     if (n < 128) {
       u8[q] = n;

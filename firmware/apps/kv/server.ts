@@ -5,8 +5,8 @@
 //
 // Engine allocations the socket API forces, and only those: the strings `data` delivers and the
 // string handed to write(); per connection (at accept) the two handler closures.
-import { C_FLAGS, C_RX, C_RXN, C_SLOT, C_TX, C_TXN, CONN_BYTES } from "./config.js";
-import { FLAG_CLOSING, Kv } from "./commands.js";
+import { C_FLAGS, C_RX, C_RXN, C_SLOT, C_TX, C_TXN, CONN_BYTES, FLAG_CLOSING } from "./config.js";
+import type { Kv } from "./kv.js";
 import { A_ERROR, BAD, INCOMPLETE, parseRequest } from "./resp.js";
 import { REPLIES, T_MAXCLIENTS, T_TOOLONG } from "./text.js";
 import type { Allocator } from "../../../src/allocator.js";
@@ -71,7 +71,7 @@ export class KvServer {
     this.live = 0;
     this.server = null;
     const self = this;
-    kv.write = function (c: number, p: number, n: number) {
+    kv.reply.send = function (c: number, p: number, n: number) {
       const socket = self.sockets[self.u32[(c + C_SLOT) >> 2]];
       if (socket !== null) socket.write(bytesToString(self.u8, p, n));
     };
@@ -146,7 +146,7 @@ export class KvServer {
 
   /** Sends what is pending and closes; the record is released on 'close'. */
   private close(c: number, socket: KvSocket): void {
-    this.kv.flush(c);
+    this.kv.reply.flush(c);
     this.u32[(c + C_FLAGS) >> 2] |= FLAG_CLOSING;
     socket.end();
   }
@@ -156,6 +156,7 @@ export class KvServer {
     const u8 = this.u8;
     const u32 = this.u32;
     const kv = this.kv;
+    const args = kv.args;
     if (this.sockets[u32[(c + C_SLOT) >> 2]] !== socket || (u32[(c + C_FLAGS) >> 2] & FLAG_CLOSING) !== 0) return;
     const rx = u32[(c + C_RX) >> 2];
     const cap = this.rxBytes;
@@ -179,15 +180,15 @@ export class KvServer {
       const end = rx + have;
       let p = rx;
       for (;;) {
-        const r = parseRequest(u8, u32, kv.t, kv.argsMax, p, end, cap);
+        const r = parseRequest(u8, u32, args.table, args.max, p, end, cap);
         if (r === INCOMPLETE) break;
         if (r === BAD) {
-          kv.replyText(c, u32[kv.t + A_ERROR]);
+          kv.reply.fixedError(c, u32[args.table + A_ERROR]);
           this.close(c, socket);
           return;
         }
         p += r;
-        if (u32[kv.t] > 0) kv.exec(c);
+        if (args.count() > 0) kv.exec(c);
         if ((u32[(c + C_FLAGS) >> 2] & FLAG_CLOSING) !== 0) {
           this.close(c, socket);
           return;
@@ -200,13 +201,13 @@ export class KvServer {
         have = left;
       }
       if (have >= cap) {
-        kv.replyText(c, T_TOOLONG);
+        kv.reply.fixedError(c, T_TOOLONG);
         this.close(c, socket);
         return;
       }
       u32[(c + C_RXN) >> 2] = have;
     }
-    kv.flush(c);
+    kv.reply.flush(c);
   }
 
   /** Closes the listening socket (tests). */

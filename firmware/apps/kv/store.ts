@@ -26,14 +26,15 @@ export class Store {
   readonly f64: Float64Array;
   readonly keys: Allocator;
   /** Word index of the first bucket. */
-  readonly b: number;
-  readonly mask: number;
+  readonly firstBucket: number;
+  /** The bucket count - 1 (a power of two - 1): a hash & bucketMask is a bucket. */
+  readonly bucketMask: number;
   /** The keys region's slot count: no chain, and no store, holds more entries. */
   readonly entriesMax: number;
   readonly keySizeMax: number;
   readonly entryBytes: number;
   /** Word index of the keys counter in the kv state block. */
-  readonly k: number;
+  readonly keyCounter: number;
   /** Frees a list's pages (set by the owner of the lists). */
   freeList: (entry: number) => void;
 
@@ -42,24 +43,24 @@ export class Store {
     this.u32 = u32;
     this.f64 = f64;
     this.keys = keys;
-    this.b = buckets >> 2;
-    this.mask = bucketCount - 1;
+    this.firstBucket = buckets >> 2;
+    this.bucketMask = bucketCount - 1;
     this.keySizeMax = keySizeMax;
     this.entryBytes = entryBytes;
     this.entriesMax = entriesMax;
-    this.k = (state >> 2) + (K_KEYS >> 2);
+    this.keyCounter = (state >> 2) + (K_KEYS >> 2);
     this.freeList = function () {};
   }
 
   /** Empties every bucket; the entries must already be gone (a new store). */
   clearBuckets(): void {
     const u32 = this.u32;
-    for (let i = 0; i <= this.mask; i++) u32[this.b + i] = 0;
-    u32[this.k] = 0;
+    for (let i = 0; i <= this.bucketMask; i++) u32[this.firstBucket + i] = 0;
+    u32[this.keyCounter] = 0;
   }
 
   get count(): number {
-    return this.u32[this.k];
+    return this.u32[this.keyCounter];
   }
 
   /** djb2 (xor form) over the key bytes, in 32 bits without Math.imul. */
@@ -67,7 +68,7 @@ export class Store {
     const u8 = this.u8;
     let h = 5381;
     for (let i = 0; i < n; i++) h = (((h << 5) + h) ^ u8[p + i]) | 0;
-    return h & this.mask;
+    return h & this.bucketMask;
   }
 
   /** The live entry for the key at u8[p..p+n), or 0. Removes it first if it has expired. */
@@ -76,7 +77,7 @@ export class Store {
     const u8 = this.u8;
     const u32 = this.u32;
     const bucket = this.hash(p, n);
-    let e = u32[this.b + bucket];
+    let e = u32[this.firstBucket + bucket];
     let left = this.entriesMax;
     while (e !== 0) {
       if (left-- === 0) chainCorrupt(bucket, this.entriesMax);
@@ -103,7 +104,7 @@ export class Store {
     if (e === 0) return 0;
     const u8 = this.u8;
     const u32 = this.u32;
-    const h = this.b + this.hash(p, n);
+    const h = this.firstBucket + this.hash(p, n);
     u32[(e + E_NEXT) >> 2] = u32[h];
     u32[(e + E_HEAD) >> 2] = 0;
     u32[(e + E_TAIL) >> 2] = 0;
@@ -113,7 +114,7 @@ export class Store {
     u8[e + E_KEYLEN] = n;
     for (let i = 0; i < n; i++) u8[e + E_KEY + i] = u8[p + i];
     u32[h] = e;
-    u32[this.k]++;
+    u32[this.keyCounter]++;
     return e;
   }
 
@@ -121,7 +122,7 @@ export class Store {
   remove(e: number): void {
     const u32 = this.u32;
     const bucket = this.hash(e + E_KEY, this.u8[e + E_KEYLEN]);
-    const h = this.b + bucket;
+    const h = this.firstBucket + bucket;
     const next = u32[(e + E_NEXT) >> 2];
     if (u32[h] === e) {
       u32[h] = next;
@@ -136,7 +137,7 @@ export class Store {
     }
     if (this.u8[e + E_TYPE] === TYPE_LIST) this.freeList(e);
     this.keys.free(e, this.entryBytes);
-    u32[this.k]--;
+    u32[this.keyCounter]--;
   }
 
   /**
@@ -145,11 +146,11 @@ export class Store {
    */
   flush(): void {
     const u32 = this.u32;
-    let left = u32[this.k] < this.entriesMax ? u32[this.k] : this.entriesMax;
-    for (let i = 0; i <= this.mask; i++) {
-      while (u32[this.b + i] !== 0) {
+    let left = u32[this.keyCounter] < this.entriesMax ? u32[this.keyCounter] : this.entriesMax;
+    for (let i = 0; i <= this.bucketMask; i++) {
+      while (u32[this.firstBucket + i] !== 0) {
         if (left-- === 0) chainCorrupt(i, this.entriesMax);
-        this.remove(u32[this.b + i]);
+        this.remove(u32[this.firstBucket + i]);
       }
     }
   }
@@ -160,8 +161,8 @@ export class Store {
     const f64 = this.f64;
     let now = -1;
     let left = this.entriesMax;
-    for (let i = 0; i <= this.mask; i++) {
-      let e = u32[this.b + i];
+    for (let i = 0; i <= this.bucketMask; i++) {
+      let e = u32[this.firstBucket + i];
       while (e !== 0) {
         if (left-- === 0) chainCorrupt(i, this.entriesMax);
         const next = u32[(e + E_NEXT) >> 2];
@@ -173,15 +174,15 @@ export class Store {
         e = next;
       }
     }
-    return u32[this.k];
+    return u32[this.keyCounter];
   }
 
   /** Calls fn(entry) for every entry, for checks and reports (not on the request path). */
   forEach(fn: (e: number) => void): void {
     const u32 = this.u32;
     let left = this.entriesMax;
-    for (let i = 0; i <= this.mask; i++) {
-      for (let e = u32[this.b + i]; e !== 0; e = u32[(e + E_NEXT) >> 2]) {
+    for (let i = 0; i <= this.bucketMask; i++) {
+      for (let e = u32[this.firstBucket + i]; e !== 0; e = u32[(e + E_NEXT) >> 2]) {
         if (left-- === 0) chainCorrupt(i, this.entriesMax);
         fn(e);
       }
