@@ -155,11 +155,35 @@ describe("a user's project from the packed tarball", { timeout: INSTALL_TIMEOUT_
     expect(existsSync(join(dir, "dist", "ESPRUINOWIFI", "app.js"))).toBe(true);
   });
 
+  it("the vitest flavour of the scaffold (init --test-runner vitest) passes under vitest", async () => {
+    const dir = join(project, "with-vitest");
+    expect((await bootheap(["init", "--test-runner", "vitest", dir])).code).toBe(0);
+    expect(readFileSync(join(dir, "test", "app.test.mjs"), "utf8")).toContain('from "vitest"');
+    expect((await bootheap(["build"], dir)).code).toBe(0);
+    const vitest = join(REPO, "node_modules", "vitest", "vitest.mjs");
+    const r = await run(process.execPath, [vitest, "run", "--root", dir], dir);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/Tests\s+.*2 passed/);
+  });
+
+  it("bootheap/emulator works from jest (its ES module mode)", async () => {
+    writeFileSync(
+      join(project, "test", "board.jest.mjs"),
+      'import { emulate } from "bootheap/emulator";\ntest("boots", async () => {\n  const board = await emulate({ board: "PUCKJS", firmware: "dist/PUCKJS/app.js" });\n  try {\n    expect(await board.eval("MEM.check()")).toBe(true);\n    expect(await board.eval("APP.step() > 0")).toBe(true);\n  } finally {\n    await board.close();\n  }\n});\n',
+    );
+    const jest = join(REPO, "node_modules", "jest", "bin", "jest.js");
+    const r = await run(process.execPath, ["--experimental-vm-modules", jest, "--rootDir", project, "--testMatch", "**/test/board.jest.mjs"], project);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/Tests:\s+1 passed, 1 total/);
+  });
+
   it('a plain file with require("bootheap") is uploaded by the espruino tool from modules/ and runs on the emulator', async () => {
     writeFileSync(
       join(project, "plain.js"),
-      'var BH = require("bootheap");\nvar heap = new BH.BootHeap(4096);\nvar pool = new BH.MemoryPool(heap, heap.carve(64 * 16, 8, "packets"), 64);\nheap.seal();\nvar p = pool.create();\nprint("PLAIN", p > 0, pool.stats().usedBytes);\n',
+      'var BH = require("bootheap");\nvar heap = new BH.BootHeap(4096);\nvar pool = new BH.MemoryPool(heap, heap.carve(64 * 16, 8, "packets"), 64);\nheap.seal();\nvar p = pool.create();\n',
     );
+    // The tool may exit as soon as the upload is done; -e waits for what the board prints.
+    const show = ["-e", "print('PLAIN', p > 0, pool.stats().usedBytes)"];
     const emulator = spawn(process.execPath, [bin(), "emulate", "--board", "ESPRUINOWIFI", "--bare", "--fresh", "--port", "0"], { cwd: project, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     emulator.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -182,10 +206,10 @@ describe("a user's project from the packed tarball", { timeout: INSTALL_TIMEOUT_
       const common = ["-p", `tcp://127.0.0.1:${port}`, "--no-ble", "--config", `BOARD_JSON_URL=${offline}`];
       // The tool as installed with bootheap, told where modules/ is (README: its local-modules rule fails from the command line).
       const tool = join(project, "node_modules", "espruino", "bin", "espruino-cli.js");
-      const direct = await run(process.execPath, [tool, ...common, "--config", "MODULE_URL=modules", "--config", "MODULE_EXTENSIONS=.js", "plain.js"], project, 90_000);
+      const direct = await run(process.execPath, [tool, ...common, "--config", "MODULE_URL=modules", "--config", "MODULE_EXTENSIONS=.js", "plain.js", ...show], project, 90_000);
       expect(direct.output).toMatch(/PLAIN true 64/);
       // The same tool through bootheap, which points it at modules/ by itself.
-      const wrapped = await bootheap(["espruino", ...common, "plain.js"]);
+      const wrapped = await bootheap(["espruino", ...common, "plain.js", ...show]);
       expect(wrapped.output).toMatch(/PLAIN true 64/);
       expect(wrapped.output).not.toContain("Module bootheap not found");
     } finally {
