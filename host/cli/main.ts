@@ -22,9 +22,10 @@ const USAGE = `usage:
       flashes nothing and boots what the flash holds. In a project (package.json
       "bootheap" key) B and the app default to the project's board and its built
       firmware, dist/<B>/<app>.js.
-  bootheap flash --board B --port P [--app NAME | FILE]
+  bootheap flash [--board B] --port P [--app NAME | FILE]
       upload with the espruino tool to P (serial device, Bluetooth address or
-      tcp://host:port) into flash, so it survives a reset.
+      tcp://host:port) into flash, so it survives a reset. In a project, B and the
+      app default to the project's board and its built firmware.
   bootheap espruino ARGS...
       the espruino tool bootheap ships with, require("name") resolved from the
       project's modules/ (e.g. bootheap espruino -p tcp://127.0.0.1:2323 plain.js).
