@@ -125,11 +125,26 @@ function checkGates(code: string, appFile: string): void {
   throw new BuildError(`the firmware bundle of ${shown(appFile)} breaks Espruino's rules (from a file the app imports):\n  ` + lines.join("\n  "));
 }
 
+/** A build that fails leaves no firmware behind: a test must not pass on the last good build. */
 export async function buildApp(options: AppBuildOptions): Promise<AppBuildResult> {
+  try {
+    return await build(options);
+  } catch (e) {
+    rmSync(options.outFile, { force: true });
+    rmSync(cacheFileOf(options.outFile), { force: true });
+    throw e;
+  }
+}
+
+function cacheFileOf(outFile: string): string {
+  return `${dirname(outFile)}/.${basename(outFile, ".js")}.build.json`;
+}
+
+async function build(options: AppBuildOptions): Promise<AppBuildResult> {
   const { appFile, board, debug, codeIn, outFile } = options;
   if (!existsSync(appFile)) throw new BuildError(`app file not found: ${appFile} (name it with --app FILE, or "app" in package.json's "bootheap")`);
   const step = options.onStep ?? ((): void => {});
-  const cacheFile = `${dirname(outFile)}/.${basename(outFile, ".js")}.build.json`;
+  const cacheFile = cacheFileOf(outFile);
   const key = cacheKey({ version: PACKAGE_VERSION, board, debug, codeIn, appFile });
   const cached = readCache(cacheFile, key, outFile);
   if (cached) return { fits: cached.fits, report: cached.report, cached: true };

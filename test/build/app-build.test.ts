@@ -73,6 +73,14 @@ describe("building one app for one board", { timeout: 120_000 }, () => {
     expect(readFileSync(outFile, "utf8")).not.toBe("tampered");
   });
 
+  it("a build that fails removes the firmware of the last good one", async () => {
+    expect(existsSync(outFile)).toBe(true);
+    writeFileSync(join(tmp.dir, "slots.js"), "export var SLOTS = ;\n");
+    await expect(buildApp(options())).rejects.toThrow(/slots\.js:1:\d+: syntax error/);
+    expect(existsSync(outFile)).toBe(false);
+    writeFileSync(join(tmp.dir, "slots.js"), "export var SLOTS = 32;\n");
+  });
+
   it("a debug build is its own file, with the debug heap counted", async () => {
     const release = await buildApp(options());
     const debug = await buildApp(options(true));
