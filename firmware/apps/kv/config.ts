@@ -140,11 +140,6 @@ function digits(n: number): number {
   return String(n).length;
 }
 
-/** A rule the sizes must keep, checked wherever the layout is computed (build and boot). */
-function rule(ok: boolean, what: string): void {
-  if (!ok) throw new Error("kv layout: " + what);
-}
-
 function whole(value: unknown, min: number, max: number): boolean {
   return typeof value === "number" && value % 1 === 0 && value >= min && value <= max;
 }
@@ -197,14 +192,17 @@ export function kvLayout(config: KvConfig): KvLayout {
   const regionBytes = STATE_BYTES + config.connectionsMax * (CONN_BYTES + rxBytes + txBytes) + 8 + argsMax * 8 + scratchBytes + TEXT_BYTES +
     bucketCount * 4 + config.keyCount * entryBytes + pageCount * pageBytes;
   if (regionBytes > HEAP_SIZE_MAX) {
-    throw new Error("kv config: these limits need more than " + regionBytes + " bytes of heap; a heap holds at most " + HEAP_SIZE_MAX + " (" + limitsText(config, argsMax) + ")");
+    throw new Error("kv config: these limits need more than " + regionBytes + " bytes of heap; a heap holds at most " + HEAP_SIZE_MAX + ": " + JSON.stringify(config));
   }
-  // The rules the request path relies on. The reply moves to the send buffer in pieces of at most
-  // the buffer's free room, so the send buffer may be smaller than the reply arena.
-  rule(rxBytes >= 1 + digits(argsMax) + 2 + argsMax * (1 + digits(argSizeMax) + 2 + argSizeMax + 2), "the receive buffer must hold the largest legal command");
-  rule(replyBytes >= REPLY_PIECE_BYTES_MAX, "the reply arena must hold the largest unstreamed piece (" + REPLY_PIECE_BYTES_MAX + " bytes)");
-  rule(maxElement <= pagePayload, "a list page must hold the largest element");
-  rule(pageCount * perPage >= config.listLengthMax, "the list pages must hold one full list");
+  // The rules the request path relies on, checked wherever the layout is computed (build and
+  // boot). The reply moves to the send buffer in pieces of at most the buffer's free room, so
+  // the send buffer may be smaller than the reply arena.
+  let broken = "";
+  if (rxBytes < 1 + digits(argsMax) + 2 + argsMax * (1 + digits(argSizeMax) + 2 + argSizeMax + 2)) broken = "the receive buffer must hold the largest legal command";
+  if (replyBytes < REPLY_PIECE_BYTES_MAX) broken = "the reply arena must hold the largest unstreamed piece (" + REPLY_PIECE_BYTES_MAX + " bytes)";
+  if (maxElement > pagePayload) broken = "a list page must hold the largest element";
+  if (pageCount * perPage < config.listLengthMax) broken = "the list pages must hold one full list";
+  if (broken !== "") throw new Error("kv layout: " + broken);
   return {
     config: config,
     argsMax: argsMax,
@@ -278,15 +276,13 @@ export function kvMemoryReport(config: KvConfig): string[] {
   return lines;
 }
 
-function limitsText(config: KvConfig, argsMax: number): string {
-  return "connectionsMax=" + config.connectionsMax + " keyCount=" + config.keyCount + " keySizeMax=" + config.keySizeMax +
-    " valueSizeMax=" + config.valueSizeMax + " listLengthMax=" + config.listLengthMax +
-    (config.listElementBytes === undefined ? "" : " listElementBytes=" + config.listElementBytes) + " argsMax=" + argsMax;
-}
-
 /** The limits in one line, for the build's error when the plan does not fit a board. */
 export function describeLimits(config: KvConfig): string {
-  return limitsText(config, kvLayout(config).argsMax) + " -> " + planHeapBytes(kvPlan(config)) + " bytes of heap";
+  const l = kvLayout(config);
+  return "connectionsMax=" + config.connectionsMax + " keyCount=" + config.keyCount + " keySizeMax=" + config.keySizeMax +
+    " valueSizeMax=" + config.valueSizeMax + " listLengthMax=" + config.listLengthMax +
+    (config.listElementBytes === undefined ? "" : " listElementBytes=" + config.listElementBytes) +
+    " argsMax=" + l.argsMax + " -> " + planHeapBytes(kvPlan(config)) + " bytes of heap";
 }
 
 /** The heap bytes the config needs. */

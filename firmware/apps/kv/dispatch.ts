@@ -1,13 +1,16 @@
 // The dispatcher: finds the command a request names (a case-folded hash of the name into a table
 // built at boot, the bytes compared with the name in the text table: no string made), checks its
-// argument count, and runs it. Unknown commands and wrong arities get Redis's error lines.
+// argument count, and runs it. Unknown commands and wrong arities get Redis's error lines. The
+// commands about the server rather than a key (PING, ECHO, DBSIZE, FLUSHALL, SAVE, QUIT, SELECT,
+// and the COMMAND / CONFIG stubs redis-cli and redis-benchmark need) are a line or two each and
+// run here: each function costs JsVars on the device, even run from flash.
+import { C_FLAGS, FLAG_CLOSING, K_SAVES } from "./config.js";
 import { CMD_COMMAND, CMD_CONFIG, CMD_DBSIZE, CMD_DEL, CMD_ECHO, CMD_EXISTS, CMD_FLUSHALL, CMD_GET, CMD_INCR, CMD_INFO, CMD_LLEN, CMD_LPOP, CMD_LPUSH,
-  CMD_LRANGE, CMD_PING, CMD_QUIT, CMD_RPUSH, CMD_SAVE, CMD_SELECT, CMD_SET, CMD_TTL, CMD_TYPE, COMMANDS, T_ARITY1, T_ARITY2, T_TOOMANY, T_UNKNOWN1,
-  T_UNKNOWN2 } from "./text.js";
+  CMD_LRANGE, CMD_PING, CMD_QUIT, CMD_RPUSH, CMD_SAVE, CMD_SELECT, CMD_SET, CMD_TTL, CMD_TYPE, COMMANDS, T_ARITY1, T_ARITY2, T_DBINDEX, T_EMPTY,
+  T_EMPTYBULK, T_NOTINT, T_OK, T_PONG, T_SAVEFAIL, T_SYNTAX, T_TOOMANY, T_UNKNOWN1, T_UNKNOWN2, W_ASYNC, W_GET, W_SYNC } from "./text.js";
 import type { Kv } from "./kv.js";
 import { delExistsCommand, getCommand, incrCommand, setCommand, ttlCommand, typeCommand } from "./keys-commands.js";
 import { llenCommand, lpopCommand, lrangeCommand, pushCommand } from "./list-commands.js";
-import { commandCommand, configCommand, dbsizeCommand, echoCommand, flushallCommand, pingCommand, quitCommand, saveCommand, selectCommand } from "./server-commands.js";
 import { infoCommand } from "./info.js";
 
 /** Slots of the command table: a power of two, well above the number of commands. */
@@ -65,15 +68,17 @@ export class CommandTable {
 /** Runs the request in kv's argument table; its reply goes to kv.reply. */
 export function runCommand(kv: Kv): void {
   const args = kv.args;
+  const reply = kv.reply;
   const argc = args.count();
   const id = kv.commands.lookup(args.offset(0), args.length(0));
   if (id < 0) return unknownCommand(kv);
-  if (argc > args.max) return kv.reply.error(T_TOOMANY);
+  if (argc > args.max) return reply.error(T_TOOMANY);
   switch (id) {
     case CMD_PING:
-      return argc > 2 ? wrongArity(kv, id) : pingCommand(kv, argc);
+      if (argc > 2) return wrongArity(kv, id);
+      return argc === 2 ? reply.bulk(args.offset(1), args.length(1)) : reply.text(T_PONG);
     case CMD_ECHO:
-      return argc !== 2 ? wrongArity(kv, id) : echoCommand(kv);
+      return argc !== 2 ? wrongArity(kv, id) : reply.bulk(args.offset(1), args.length(1));
     case CMD_SET:
       return argc < 3 ? wrongArity(kv, id) : setCommand(kv, argc);
     case CMD_GET:
@@ -84,7 +89,8 @@ export function runCommand(kv: Kv): void {
     case CMD_INCR:
       return argc !== 2 ? wrongArity(kv, id) : incrCommand(kv);
     case CMD_DBSIZE:
-      return argc !== 1 ? wrongArity(kv, id) : dbsizeCommand(kv);
+      // Expired keys are removed first.
+      return argc !== 1 ? wrongArity(kv, id) : reply.int(kv.store.sweep());
     case CMD_RPUSH:
     case CMD_LPUSH:
       return argc < 3 ? wrongArity(kv, id) : pushCommand(kv, argc, id === CMD_LPUSH);
@@ -95,19 +101,37 @@ export function runCommand(kv: Kv): void {
     case CMD_LPOP:
       return argc < 2 || argc > 3 ? wrongArity(kv, id) : lpopCommand(kv, argc);
     case CMD_FLUSHALL:
-      return flushallCommand(kv, argc);
+      // SYNC and ASYNC both flush at once (there is no background thread to hand it to).
+      if (argc > 2 || (argc === 2 && !args.is(1, W_SYNC) && !args.is(1, W_ASYNC))) return reply.error(T_SYNTAX);
+      kv.store.flush();
+      return reply.text(T_OK);
     case CMD_INFO:
       return infoCommand(kv, argc);
     case CMD_SAVE:
-      return argc !== 1 ? wrongArity(kv, id) : saveCommand(kv);
+      if (argc !== 1) return wrongArity(kv, id);
+      kv.u32[(kv.state + K_SAVES) >> 2]++;
+      return kv.save() ? reply.text(T_OK) : reply.error(T_SAVEFAIL);
     case CMD_QUIT:
-      return quitCommand(kv);
+      // +OK, then the connection closes once its replies are sent.
+      kv.u32[(reply.conn + C_FLAGS) >> 2] |= FLAG_CLOSING;
+      return reply.text(T_OK);
     case CMD_COMMAND:
-      return commandCommand(kv);
+      // Enough for redis-cli to start: no command docs.
+      return reply.text(T_EMPTY);
     case CMD_CONFIG:
-      return argc < 2 ? wrongArity(kv, id) : configCommand(kv, argc);
+      if (argc < 2) return wrongArity(kv, id);
+      if (argc === 3 && args.is(1, W_GET)) {
+        // Every parameter reads as "" (redis-benchmark asks for "save" and "appendonly").
+        reply.num(42, 2);
+        reply.bulk(args.offset(2), args.length(2));
+        return reply.text(T_EMPTYBULK);
+      }
+      return reply.text(T_OK);
     case CMD_SELECT:
-      return argc !== 2 ? wrongArity(kv, id) : selectCommand(kv);
+      // One database.
+      if (argc !== 2) return wrongArity(kv, id);
+      if (!args.int(1)) return reply.error(T_NOTINT);
+      return args.intValue === 0 ? reply.text(T_OK) : reply.error(T_DBINDEX);
     case CMD_TYPE:
       return argc !== 2 ? wrongArity(kv, id) : typeCommand(kv);
     case CMD_TTL:

@@ -34,21 +34,6 @@ export function insertArg(kv: Kv, type: number): number {
   return e;
 }
 
-/** A string entry's value as a bulk reply. */
-function bulkValue(kv: Kv, e: number): void {
-  kv.reply.bulk(e + E_KEY + kv.keySizeMax, kv.u32[(e + E_LEN) >> 2]);
-}
-
-/** The SET_* bit of the expiry option argument i names (EX, PX, EXAT, PXAT), or 0. */
-function expiryOption(kv: Kv, i: number): number {
-  const args = kv.args;
-  if (args.is(i, W_EX)) return SET_EX;
-  if (args.is(i, W_PX)) return SET_PX;
-  if (args.is(i, W_EXAT)) return SET_EXAT;
-  if (args.is(i, W_PXAT)) return SET_PXAT;
-  return 0;
-}
-
 /**
  * SET key value [NX | XX] [GET] [EX s | PX ms | EXAT unix-s | PXAT unix-ms | KEEPTTL], as
  * Redis 7 parses it: options in any order, the same one repeated is allowed (the last expiry
@@ -64,7 +49,8 @@ export function setCommand(kv: Kv, argc: number): void {
   let flags = 0;
   let expireArg = 0;
   for (let i = 3; i < argc; i++) {
-    const expiry = expiryOption(kv, i);
+    // The SET_* bit of an expiry option (EX, PX, EXAT, PXAT), or 0.
+    const expiry = args.is(i, W_EX) ? SET_EX : args.is(i, W_PX) ? SET_PX : args.is(i, W_EXAT) ? SET_EXAT : args.is(i, W_PXAT) ? SET_PXAT : 0;
     if (args.is(i, W_NX) && (flags & SET_XX) === 0) flags |= SET_NX;
     else if (args.is(i, W_XX) && (flags & SET_NX) === 0) flags |= SET_XX;
     else if (args.is(i, W_GET)) flags |= SET_GET;
@@ -88,7 +74,7 @@ export function setCommand(kv: Kv, argc: number): void {
   let e = findArg(kv, 1);
   if (get && e !== 0 && u8[e + E_TYPE] !== TYPE_STRING) return reply.error(T_WRONGTYPE);
   if (((flags & SET_NX) !== 0 && e !== 0) || ((flags & SET_XX) !== 0 && e === 0)) {
-    return get && e !== 0 ? bulkValue(kv, e) : reply.text(T_NIL);
+    return get && e !== 0 ? reply.bulk(e + E_KEY + kv.keySizeMax, kv.u32[(e + E_LEN) >> 2]) : reply.text(T_NIL);
   }
   if (e === 0) {
     e = insertArg(kv, TYPE_STRING);
@@ -96,7 +82,7 @@ export function setCommand(kv: Kv, argc: number): void {
     if (get) reply.text(T_NIL);
   } else {
     // The old value goes into the reply before the new one overwrites it.
-    if (get) bulkValue(kv, e);
+    if (get) reply.bulk(e + E_KEY + kv.keySizeMax, kv.u32[(e + E_LEN) >> 2]);
     if (u8[e + E_TYPE] === TYPE_LIST) {
       kv.lists.free(e);
       u8[e + E_TYPE] = TYPE_STRING;
@@ -116,7 +102,7 @@ export function getCommand(kv: Kv): void {
   const e = findArg(kv, 1);
   if (e === 0) return kv.reply.text(T_NIL);
   if (kv.u8[e + E_TYPE] !== TYPE_STRING) return kv.reply.error(T_WRONGTYPE);
-  return bulkValue(kv, e);
+  return kv.reply.bulk(e + E_KEY + kv.keySizeMax, kv.u32[(e + E_LEN) >> 2]);
 }
 
 /** DEL and EXISTS: the count of the keys named that exist (and, for DEL, are removed). */

@@ -10,7 +10,7 @@ import type { Memory } from "../../../src/app.js";
 import { say } from "../../device.js";
 import { Args } from "./args.js";
 import { checkStore } from "./check.js";
-import { C_FLAGS, FLAG_CLOSING, K_COMMANDS, K_CONNS, K_ERRORS, K_LAYOUT, K_MAGIC, K_REJECTED, KV_MAGIC, KvConfig, kvLayout, KvLayout, STATE_BYTES } from "./config.js";
+import { C_FLAGS, FLAG_CLOSING, K_COMMANDS, K_ERRORS, K_LAYOUT, K_MAGIC, KV_MAGIC, KvConfig, kvLayout, KvLayout, STATE_BYTES } from "./config.js";
 import { CommandTable, runCommand } from "./dispatch.js";
 import { Lists } from "./lists.js";
 import { ReplyWriter } from "./reply.js";
@@ -173,21 +173,16 @@ export class Kv {
     }
     try {
       runCommand(this);
-      reply.finish();
+      reply.finish(true);
     } catch (e) {
       // A bug, not bad input: that client gets an error and is closed, the server goes on.
-      reply.abandon();
+      reply.finish(false);
       reply.fixedError(c, T_INTERNAL);
       this.u32[(c + C_FLAGS) >> 2] |= FLAG_CLOSING;
       this.onInternalError(e);
       return;
     }
     this.u32[(this.state + K_COMMANDS) >> 2]++;
-  }
-
-  /** Counts a connection (accepted or rejected) in the state block. */
-  countConnection(accepted: boolean): void {
-    this.u32[(this.state + (accepted ? K_CONNS : K_REJECTED)) >> 2]++;
   }
 
   /** Walks the store and the lists; throws code Corrupt on any inconsistency (check.ts). */

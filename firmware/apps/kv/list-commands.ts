@@ -58,7 +58,7 @@ export function lrangeCommand(kv: Kv): void {
   if (from < 0) from = 0;
   if (to >= len) to = len - 1;
   if (from > to || from >= len) return reply.text(T_EMPTY);
-  reply.array(to - from + 1);
+  reply.num(42, to - from + 1);
   kv.lists.range(e, from, to, kv.onBulk);
 }
 
@@ -82,7 +82,7 @@ export function lpopCommand(kv: Kv, argc: number): void {
   if (e === 0) return reply.text(count < 0 ? T_NIL : T_NILARR);
   const len = kv.u32[(e + E_LEN) >> 2];
   let n = count < 0 ? 1 : count < len ? count : len;
-  if (count >= 0) reply.array(n);
+  if (count >= 0) reply.num(42, n);
   let left = len;
   while (n-- > 0) left = kv.lists.popLeft(e, kv.onBulk);
   if (left === 0) kv.store.remove(e);

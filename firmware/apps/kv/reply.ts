@@ -59,15 +59,12 @@ export class ReplyWriter {
     return true;
   }
 
-  /** Moves the rest of the reply to the send buffer and gives the chunk back. */
-  finish(): void {
-    this.spill();
-    this.start = this.cursor = this.end = 0;
-    this.arena.reset(this.retainMode);
-  }
-
-  /** Drops the part of the reply not yet moved and gives the chunk back (a command that threw). */
-  abandon(): void {
+  /**
+   * Ends the reply: the rest moves to the send buffer (or, for a command that threw, is dropped)
+   * and the chunk goes back to the arena.
+   */
+  finish(keepRest: boolean): void {
+    if (keepRest) this.spill();
     this.start = this.cursor = this.end = 0;
     this.arena.reset(this.retainMode);
   }
@@ -133,15 +130,10 @@ export class ReplyWriter {
     }
   }
 
-  /** Text `id` of the text table (a command name or a reply), as it is. */
-  textAt(id: number): void {
-    const e = this.texts + 4 * id;
-    this.raw(this.texts + this.u16[e >> 1], this.u16[(e + 2) >> 1]);
-  }
-
   /** The constant reply T_*. */
   text(id: number): void {
-    this.textAt(REPLY_BASE + id);
+    const e = this.texts + 4 * (REPLY_BASE + id);
+    this.raw(this.texts + this.u16[e >> 1], this.u16[(e + 2) >> 1]);
   }
 
   /** An error reply T_*, counted in the state block. */
@@ -170,11 +162,6 @@ export class ReplyWriter {
 
   int(v: number): void {
     this.num(58, v);
-  }
-
-  /** An array header: "*n\r\n". */
-  array(n: number): void {
-    this.num(42, n);
   }
 
   bulk(p: number, n: number): void {

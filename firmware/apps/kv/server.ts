@@ -5,7 +5,7 @@
 //
 // Engine allocations the socket API forces, and only those: the strings `data` delivers and the
 // string handed to write(); per connection (at accept) the two handler closures.
-import { C_FLAGS, C_RX, C_RXN, C_SLOT, C_TX, C_TXN, CONN_BYTES, FLAG_CLOSING } from "./config.js";
+import { C_FLAGS, C_RX, C_RXN, C_SLOT, C_TX, C_TXN, CONN_BYTES, FLAG_CLOSING, K_CONNS, K_REJECTED } from "./config.js";
 import type { Kv } from "./kv.js";
 import { A_ERROR, BAD, INCOMPLETE, parseRequest } from "./resp.js";
 import { REPLIES, T_MAXCLIENTS, T_TOOLONG } from "./text.js";
@@ -44,9 +44,10 @@ export function bytesToString(u8: Uint8Array, p: number, n: number): string {
 
 export class KvServer {
   readonly kv: Kv;
-  readonly conns: Allocator;
-  readonly rx: Allocator;
-  readonly tx: Allocator;
+  /** The pools of connection records, receive buffers and send buffers (regions conns, rx, tx). */
+  readonly records: Allocator;
+  readonly receiveBuffers: Allocator;
+  readonly sendBuffers: Allocator;
   readonly rxBytes: number;
   readonly txBytes: number;
   /** Socket of each connection, by its record's C_SLOT; null when free. Made once at boot. */
@@ -59,9 +60,9 @@ export class KvServer {
   constructor(kv: Kv) {
     this.kv = kv;
     const a = kv.memory.allocators;
-    this.conns = a.conns;
-    this.rx = a.rx;
-    this.tx = a.tx;
+    this.records = a.conns;
+    this.receiveBuffers = a.rx;
+    this.sendBuffers = a.tx;
     this.rxBytes = kv.layout.rxBytes;
     this.txBytes = kv.layout.txBytes;
     this.u8 = kv.u8;
@@ -101,13 +102,14 @@ export class KvServer {
         break;
       }
     }
-    const c = slot < 0 ? 0 : this.conns.alloc(CONN_BYTES, 4);
-    const rx = c === 0 ? 0 : this.rx.alloc(this.rxBytes, 8);
-    const tx = rx === 0 ? 0 : this.tx.alloc(this.txBytes, 8);
+    const c = slot < 0 ? 0 : this.records.alloc(CONN_BYTES, 4);
+    const rx = c === 0 ? 0 : this.receiveBuffers.alloc(this.rxBytes, 8);
+    const tx = rx === 0 ? 0 : this.sendBuffers.alloc(this.txBytes, 8);
     if (tx === 0) {
-      if (rx !== 0) this.rx.free(rx, this.rxBytes);
-      if (c !== 0) this.conns.free(c, CONN_BYTES);
-      this.kv.countConnection(false);
+      if (rx !== 0) this.receiveBuffers.free(rx, this.rxBytes);
+      if (c !== 0) this.records.free(c, CONN_BYTES);
+      // Counted in the state block (INFO stats).
+      this.u32[(this.kv.state + K_REJECTED) >> 2]++;
       socket.on("data", function () {});
       socket.write(REPLIES[T_MAXCLIENTS]);
       socket.end();
@@ -122,7 +124,7 @@ export class KvServer {
     u32[(c + C_FLAGS) >> 2] = 0;
     this.sockets[slot] = socket;
     this.live++;
-    this.kv.countConnection(true);
+    this.u32[(this.kv.state + K_CONNS) >> 2]++;
     const self = this;
     socket.on("data", function (data?: unknown) {
       self.receive(c, socket, data as Chunk);
@@ -139,9 +141,9 @@ export class KvServer {
     if (this.sockets[slot] !== socket) return;
     this.sockets[slot] = null;
     this.live--;
-    this.rx.free(this.u32[(c + C_RX) >> 2], this.rxBytes);
-    this.tx.free(this.u32[(c + C_TX) >> 2], this.txBytes);
-    this.conns.free(c, CONN_BYTES);
+    this.receiveBuffers.free(this.u32[(c + C_RX) >> 2], this.rxBytes);
+    this.sendBuffers.free(this.u32[(c + C_TX) >> 2], this.txBytes);
+    this.records.free(c, CONN_BYTES);
   }
 
   /** Sends what is pending and closes; the record is released on 'close'. */
