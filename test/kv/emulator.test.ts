@@ -50,7 +50,7 @@ async function settledUsed(port: number, want?: { [name: string]: number }): Pro
 
 describe("kv in the emulator", () => {
   // `npm test` builds first; a bare `vitest run` builds kv here when a bundle is missing or stale.
-  beforeAll(() => ensureBundles(["ESPRUINOWIFI", "ESP32"]), 600_000);
+  beforeAll(() => ensureBundles(["ESPRUINOWIFI", "ESP32"], ["ESP32"]), 600_000);
 
   testWithTool("redis-cli: a scripted session, compared line by line", "redis-cli", INSTALL, async (cli) => {
     const emu = await emulateKv({ board: "ESPRUINOWIFI" });
