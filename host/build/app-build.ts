@@ -8,7 +8,7 @@
 //   6. dist/<BOARD>/<app>.js is written only if it fits, with a cache record that lets the next
 //      build with no change return at once.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, relative } from "node:path";
+import { basename, dirname, extname, join, relative, sep } from "node:path";
 import vm from "node:vm";
 import type { App, MemoryPlan, Target } from "../../src/app.js";
 import type { Board } from "../../plan/board.js";
@@ -102,9 +102,12 @@ function planOf(app: App, appFile: string, source: string, target: Target): Memo
   return plan;
 }
 
-/** The user's own files: what the bundle took from outside bootheap's package. */
+/** bootheap's own portable sources, held to the same rules by the bundle gates and its self-test on every engine. */
+const LIBRARY_DIRS = ["src", "plan", "firmware/makers"].map((dir) => join(PACKAGE_ROOT, dir) + sep);
+
+/** The app's own files: everything the bundle took except bootheap's library and boot code. */
 function userFiles(files: string[]): string[] {
-  return files.filter((f) => !f.startsWith(PACKAGE_ROOT + "/") && !f.startsWith("\0"));
+  return files.filter((f) => !f.startsWith("\0") && !LIBRARY_DIRS.some((dir) => f.startsWith(dir)) && dirname(f) !== join(PACKAGE_ROOT, "firmware"));
 }
 
 function checkUserSources(files: string[], checkSource: (file: string, source: string) => SourceViolation[]): void {

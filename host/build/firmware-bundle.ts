@@ -13,14 +13,11 @@ import { PACKAGE_ROOT, packagePath } from "../package-root.js";
 import { terserOptions } from "./es5.js";
 import { BuildError, locate } from "./build-error.js";
 
-/** The region kinds that have a maker, each in firmware/makers/<kind>.ts exporting `make`. */
-export { MAKER_KINDS } from "../../firmware/makers/maker.js";
-
 const ENTRY = "\0bootheap-firmware";
 const SOURCE_EXTENSIONS = [".ts", ".js", ".mjs"];
 
 /** What `import ... from "bootheap"` means in an app: the library's portable sources. */
-export const LIBRARY_ENTRY = packagePath("src", "index.ts");
+const LIBRARY_ENTRY = packagePath("src", "index.ts");
 
 /** A path as an import specifier inside the generated entry. */
 function specifier(path: string): string {
