@@ -207,10 +207,9 @@ Change the board with \`--board\` or in \`package.json\` ("bootheap": { "board":
 
 ## Plain JavaScript, the Espruino way
 
-\`modules/\` holds bootheap's on-device modules. The \`espruino\` tool and the Web IDE look there
-for \`require("bootheap")\` (the whole library) or one allocator each (\`require("bootheap-pool")\`,
-\`require("bootheap-tlsf")\`, \`require("bootheap-boot-heap")\` …), so a plain file works without
-a network:
+\`modules/\` holds bootheap's on-device modules: \`require("bootheap")\` (the whole library) or one
+allocator each (\`require("bootheap-pool")\`, \`require("bootheap-tlsf")\`,
+\`require("bootheap-boot-heap")\` …), so a plain file works without a network:
 
 \`\`\`js
 var BH = require("bootheap");
