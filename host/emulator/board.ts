@@ -63,8 +63,15 @@ export class EmulatedBoard {
   private busy = false;
   private muted = false;
   private replaying = false;
-  private promptVisible = false;
+  /**
+   * The device's `inputLineRemoved`: the prompt and typed input are off the line. Output takes
+   * them off first; they come back at the end of a pass of the device's main loop (after a
+   * chunk of console input, after a timer's task), as `jsiConsoleReturnInputLine` does.
+   */
+  private inputLineRemoved = true;
   private echoEnabled = true;
+  /** A line sent with 0x10 is running: echo is off for it, so the prompt is neither removed nor redrawn on screen. */
+  private lineEchoOff = false;
   private disposed = false;
   private ctrlCStoppedProgram = false;
   private readonly chargeCodeText: boolean;
@@ -76,10 +83,12 @@ export class EmulatedBoard {
     this.chargeCodeText = options.chargeCodeText ?? true;
     this.storage = new FlashStore(this.profile.name, this.profile.storageBytes, options.flashPath);
     this.lineInput = new LineInput({
+      // Typed input is echoed only while the input line is on screen; after output took it off,
+      // it appears when the line is redrawn.
       echo: (t) => {
-        if (this.echoEnabled) this.emit(t);
+        if (this.showInputLine()) this.emit(t);
       },
-      line: (code, echo, firstLine) => this.consoleLine(code, echo && this.echoEnabled, firstLine),
+      line: (code, echo, firstLine) => this.consoleLine(code, echo && this.echoEnabled, firstLine, !echo),
       cleared: (dropped) => {
         Atomics.store(this.flags, 0, 0);
         // This Ctrl-C already stopped a running program; on the device it does one or the other.
@@ -87,12 +96,13 @@ export class EmulatedBoard {
           this.ctrlCStoppedProgram = false;
           return;
         }
-        this.emit(dropped.length ? `\r${" ".repeat(dropped.length + 1)}\r>` : "\x08>");
-        this.promptVisible = true;
+        // The device takes a non-empty line off the screen; an empty one leaves it as it is.
+        if (dropped.length) this.removeInputLine(dropped);
       },
-      enquiry: () => this.write(`${FIRMWARE_VERSION} ${this.profile.name}\r\n`, true),
+      // Printed without taking the prompt off the line, as the device does.
+      enquiry: () => this.emit(`Espruino ${FIRMWARE_VERSION} ${this.profile.name}\r\n`),
       overflow: (chars) => {
-        this.write(`ERROR: input line too long (${chars} chars) for the free JsVars; line dropped\r\n`, true);
+        this.write(`ERROR: input line too long (${chars} chars) for the free JsVars; line dropped\r\n`);
       },
       maxLineChars: () => Math.max(256, this.memory.heap.freeBlocks * (this.profile.blockBytes - 3)),
     });
@@ -104,12 +114,14 @@ export class EmulatedBoard {
     this.freshRam();
     this.write(banner(this.profile));
     this.bootFromFlash({ savedState: true, bootCode: true, file: "" });
-    this.showPrompt();
+    this.returnInputLine();
   }
 
+  /** A chunk of console input, handled as one pass of the device's loop: the prompt comes back after all of it. */
   input(bytes: Uint8Array | string): void {
     if (this.disposed) return;
     this.lineInput.feed(bytes);
+    this.returnInputLine();
   }
 
   /**
@@ -122,7 +134,7 @@ export class EmulatedBoard {
     this.storeText(name, code);
     this.freshRam();
     this.bootFromFlash({ savedState: false, bootCode: name === ".bootcde", file: name === ".bootcde" ? "" : name });
-    this.showPrompt();
+    this.returnInputLine();
   }
 
   /**
@@ -198,7 +210,7 @@ export class EmulatedBoard {
   reportUnhandledRejection(reason: unknown): void {
     if (this.disposed) return;
     this.reportUncaught(reason);
-    this.showPrompt();
+    this.returnInputLine();
   }
 
   /** The program's global object (tests look at it). */
@@ -218,42 +230,60 @@ export class EmulatedBoard {
 
   // --- console ---
 
-  private consoleLine(code: string, echo: boolean, firstLine: number): void {
+  /** `jsiHandleNewLine`: `silent` for a line that began with 0x10. */
+  private consoleLine(code: string, echo: boolean, firstLine: number, silent: boolean): void {
     this.ctrlCStoppedProgram = false;
-    if (echo) {
-      this.emit("\r\n");
-      this.promptVisible = false;
+    this.lineEchoOff = silent;
+    if (this.showInputLine()) this.emit("\r\n");
+    if (!silent) this.inputLineRemoved = true;
+    try {
+      if (code.trim() === "") return;
+      const r = this.runTask(() => this.runCode(code, "console", firstLine), false);
+      if (r.ok) {
+        this.codeLog.push(code);
+        if (echo) this.write(`=${this.format(r.value)}\r\n`);
+      }
+    } finally {
+      this.lineEchoOff = false;
     }
-    if (code.trim() === "") {
-      this.showPrompt();
-      return;
-    }
-    const r = this.runTask(() => this.runCode(code, "console", firstLine), false);
-    if (r.ok) {
-      this.codeLog.push(code);
-      if (echo) this.write(`=${this.format(r.value)}\r\n`);
-    }
-    this.showPrompt();
   }
 
-  /** Program output; takes the prompt off the line first as the device does. */
-  private write(text: string, system = false): void {
-    if (this.promptVisible) {
-      this.emit("\r");
-      this.promptVisible = false;
-    }
+  /** Program output; takes the prompt and typed input off the line first, as the device does. */
+  private write(text: string): void {
+    this.removeInputLine(this.lineInput.pending);
     this.emit(text);
-    if (system) this.showPrompt();
+  }
+
+  private echoOn(): boolean {
+    return this.echoEnabled && !this.lineEchoOff && this.lineInput.echoing;
+  }
+
+  private showInputLine(): boolean {
+    return this.echoOn() && !this.inputLineRemoved;
+  }
+
+  /**
+   * `jsiConsoleRemoveInputLine`: the cursor goes back from the end of `typed` to its start (left
+   * along its last line, then up its lines), then to the start of the line past the prompt, and
+   * everything to the right and below is erased. With echo off nothing is sent.
+   */
+  private removeInputLine(typed: string): void {
+    if (this.inputLineRemoved) return;
+    this.inputLineRemoved = true;
+    if (!this.echoOn()) return;
+    const lines = typed.split("\n");
+    this.emit("\x1b[D".repeat(lines[lines.length - 1].length) + "\x1b[A".repeat(lines.length - 1) + "\r\x1b[J");
   }
 
   private emit(text: string): void {
     if (!this.muted && !this.disposed) this.output(text);
   }
 
-  private showPrompt(): void {
-    if (this.promptVisible || this.busy) return;
-    this.promptVisible = true;
-    this.emit(">" + (this.echoEnabled ? this.lineInput.pending.replace(/\n/g, "\r\n:") : ""));
+  /** `jsiConsoleReturnInputLine`: the prompt and the typed input, back on screen. */
+  private returnInputLine(): void {
+    if (!this.inputLineRemoved || this.busy) return;
+    this.inputLineRemoved = false;
+    if (this.echoOn()) this.emit(">" + this.lineInput.pending.replace(/\n/g, "\r\n:"));
   }
 
   // --- running code ---
@@ -289,7 +319,7 @@ export class EmulatedBoard {
       Atomics.store(this.flags, 0, 0);
     }
     this.afterTask();
-    if (prompt) this.showPrompt();
+    if (prompt) this.returnInputLine();
     return result;
   }
 

@@ -9,12 +9,13 @@ interface Timer {
 
 export class BoardTimers {
   private readonly timers = new Map<number, Timer>();
-  private nextId = 1;
 
   constructor(private readonly runTask: (fn: () => void) => void) {}
 
   add(fn: () => void, ms: number, repeat: boolean): number {
-    const id = this.nextId++;
+    // As the device's jsiTimerAdd: one more than the newest timer's id, or 1 when none is left.
+    let id = 1;
+    for (const k of this.timers.keys()) id = Math.max(id, k + 1);
     this.timers.set(id, { handle: this.schedule(id, ms, repeat), fn, repeat });
     return id;
   }

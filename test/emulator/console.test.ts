@@ -24,7 +24,7 @@ describe("console protocol", () => {
 
   it("runs 0x10 lines without echo and without the result line", () => {
     expect(t.send("\x1040+2\n")).toBe("");
-    expect(t.send('\x10print("<","<<",JSON.stringify(process.env.BOARD),">>",">")\n')).toBe('\r< << "PICO_R1_3" >> >\r\n>');
+    expect(t.send('\x10print("<","<<",JSON.stringify(process.env.BOARD),">>",">")\n')).toBe('< << "PICO_R1_3" >> >\r\n>');
   });
 
   it("continues a statement while brackets are open, and with ESC LF", () => {

@@ -27,7 +27,6 @@ export class LineInput {
   private text = "";
   private echoOn = true;
   private escape: "" | "esc" | "csi" = "";
-  private lastWasCR = false;
   private discarding = false;
   private csiParams = "";
   private firstLine = 1;
@@ -38,14 +37,17 @@ export class LineInput {
     return this.text;
   }
 
+  /** False while a line that began with 0x10 is being received: the device echoes nothing of it. */
+  get echoing(): boolean {
+    return this.echoOn;
+  }
+
   feed(chunk: Uint8Array | string): void {
     const s = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("latin1");
     for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
   }
 
   private byte(c: number): void {
-    const wasCR = this.lastWasCR;
-    this.lastWasCR = c === 13;
     if (this.escape) return this.escapeByte(c);
     if (c === 3) return this.clear();
     if (this.discarding) {
@@ -69,9 +71,9 @@ export class LineInput {
           if (this.echoOn) this.on.echo("\x08 \x08");
         }
         return;
+      // CR and LF are each an Enter, as on the device (its check for CR LF never matches): after
+      // a line ran, the LF of a CR LF is an empty line, which prints nothing.
       case 10:
-        if (wasCR) return; // CR LF is one Enter
-        return this.enter();
       case 13:
         return this.enter();
       case 0:
@@ -138,7 +140,6 @@ export class LineInput {
     this.text = "";
     this.echoOn = true;
     this.escape = "";
-    this.lastWasCR = false;
     this.discarding = false;
     this.csiParams = "";
     this.firstLine = 1;

@@ -2,18 +2,28 @@
 import type { Board } from "../../boards.js";
 import { FIRMWARE_VERSION } from "../board-env.js";
 
+/** Boards whose firmware is built with ESPR_OFFICIAL_BOARD (their board files say so): no request for donations. */
+const OFFICIAL_BOARDS = new Set(["BANGLEJS", "BANGLEJS2", "ESPRUINOBOARD", "ESPRUINOWIFI", "JOLTJS", "PICO_R1_3", "PIXLJS", "PUCKJS"]);
+
+/**
+ * The device's start-up text (jsiSemiInit), byte for byte, plus one line naming the emulator.
+ * Boards (not the Linux build) first turn the terminal's line wrap off (ESC [?7l).
+ */
 export function banner(board: Board): string {
-  return [
-    " ____                 _",
-    "|  __|___ ___ ___ _ _|_|___ ___",
+  const lines = [
+    "",
+    " ____                 _ ",
+    "|  __|___ ___ ___ _ _|_|___ ___ ",
     "|  __|_ -| . |  _| | | |   | . |",
     "|____|___|  _|_| |___|_|_|_|___|",
     "         |_| espruino.com",
     ` ${FIRMWARE_VERSION} (c) 2025 G.Williams`,
     ` bootheap emulator: ${board.name}, ${board.jsVars} JsVars of ${board.blockBytes} bytes`,
-    "",
-    "",
-  ].join("\r\n");
+  ];
+  if (!OFFICIAL_BOARDS.has(board.name)) {
+    lines.push("", "Espruino is Open Source. Our work is supported", "only by sales of official boards and donations:", "http://espruino.com/Donate");
+  }
+  return (board.name === "LINUX" ? "" : "\x1b[?7l") + lines.concat("", "").join("\r\n");
 }
 
 /** Files the board's own scripts run from; their frames are not the program's. */
