@@ -1,7 +1,7 @@
 // Debug builds wrap each allocator a firmware hands its app in CountingAllocator(DebugAllocator)
 // (src/wrappers/instrument.ts); release builds compile all of this away (DEBUG is false there).
-// Pools stay unwrapped: apps use them through create()/destroy(), and a slot has no room for
-// canaries.
+// Pools stay unwrapped (apps use them through create()/destroy(), and a slot has no room for
+// canaries) but get a live-slot bitmap, so a double free throws.
 import type { Allocator } from "../src/allocator.js";
 import type { BootHeap } from "../src/heap/boot-heap.js";
 import { alignForward } from "../src/heap/checks.js";
@@ -9,7 +9,7 @@ import { REGION_ENTRY_BYTES } from "../src/heap/layout.js";
 import { FixedBufferAllocator } from "../src/allocators/fixed-buffer.js";
 import { COUNTING_STATE_BYTES } from "../src/wrappers/counting.js";
 import { DebugAllocator } from "../src/wrappers/debug.js";
-import { debugAllocatorOf, instrument } from "../src/wrappers/instrument.js";
+import { debugAllocatorOf, instrument, poolBitmapBytes } from "../src/wrappers/instrument.js";
 import { say } from "./device.js";
 import type { MemoryPlan } from "../plan/plan.js";
 
@@ -17,30 +17,36 @@ import type { MemoryPlan } from "../plan/plan.js";
 export const DEBUG_RECORDS = 64;
 const STATE_REGION = "dbg-counters";
 
-function instrumented(plan: MemoryPlan): string[] {
+/** The regions wrapped in CountingAllocator(DebugAllocator): all but the pools. */
+function wrapped(plan: MemoryPlan): string[] {
   return plan.regions.filter(function (r) { return r.kind !== "pool"; }).map(function (r) { return r.name; });
 }
 
-/** Regions a debug build adds to `plan`: a table per instrumented region and one for the counters. */
+/** Regions a debug build adds to `plan`: a table or live-slot bitmap per region, and one for the counters when anything is wrapped. */
 export function debugRegionCount(plan: MemoryPlan): number {
-  return instrumented(plan).length + 1;
+  return plan.regions.length + (wrapped(plan).length > 0 ? 1 : 0);
 }
 
-/** Heap bytes a debug build adds to `plan`: table entries, tables, counters, alignment. */
+/** Heap bytes a debug build adds to `plan`: table entries, tables, bitmaps, counters, alignment. */
 export function debugHeapBytes(plan: MemoryPlan): number {
-  const n = instrumented(plan).length;
-  const tables = n * alignForward(DebugAllocator.regionBytes(DEBUG_RECORDS), 8);
-  return debugRegionCount(plan) * (REGION_ENTRY_BYTES + 8) + tables + n * COUNTING_STATE_BYTES;
+  const n = wrapped(plan).length;
+  let bytes = debugRegionCount(plan) * (REGION_ENTRY_BYTES + 8) + n * alignForward(DebugAllocator.regionBytes(DEBUG_RECORDS), 8) + n * COUNTING_STATE_BYTES;
+  for (let i = 0; i < plan.regions.length; i++) {
+    const r = plan.regions[i];
+    if (r.kind === "pool") bytes += poolBitmapBytes(r.slotCount);
+  }
+  return bytes;
 }
 
-/** Wraps each instrumented region's allocator; call before sealing. */
+/** Instruments each region's allocator (see instrument()); call before sealing. */
 export function instrumentAll(heap: BootHeap, plan: MemoryPlan, raw: { [name: string]: Allocator }): { [name: string]: Allocator } {
-  const names = instrumented(plan);
-  const counters = new FixedBufferAllocator(heap, heap.carve(names.length * COUNTING_STATE_BYTES, 8, STATE_REGION));
+  const n = wrapped(plan).length;
+  // A plan of pools only has no counters to keep (and a region cannot be empty).
+  const counters = n === 0 ? undefined : new FixedBufferAllocator(heap, heap.carve(n * COUNTING_STATE_BYTES, 8, STATE_REGION));
   const out: { [name: string]: Allocator } = {};
-  for (let i = 0; i < plan.regions.length; i++) out[plan.regions[i].name] = raw[plan.regions[i].name];
-  for (let i = 0; i < names.length; i++) {
-    out[names[i]] = instrument(heap, raw[names[i]], "dbg-" + names[i].substring(0, 8), { records: DEBUG_RECORDS, state: counters });
+  for (let i = 0; i < plan.regions.length; i++) {
+    const name = plan.regions[i].name;
+    out[name] = instrument(heap, raw[name], "dbg-" + name.substring(0, 8), { records: DEBUG_RECORDS, state: counters });
   }
   return out;
 }

@@ -1,15 +1,22 @@
-import { ALIGN_DEFAULT, Allocator, AllocatorStats } from "../allocator.js";
+import { ALIGN_DEFAULT } from "../allocator.js";
+import type { Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap } from "../heap/boot-heap.js";
-import { checkAlign, checkLength, HEAP_SIZE_MAX } from "../heap/checks.js";
+import { DEBUG } from "../build-mode.js";
+import { assert, checkAlign, checkLength, HEAP_SIZE_MAX } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
-import { addTypedHelpers, remapByMove, TypedHelpers } from "./typed.js";
+import { addTypedHelpers, remapByMove } from "./typed.js";
+import type { TypedHelpers } from "./typed.js";
 
-// The arena's state: a 16-byte block taken from the child at construction.
+// The arena's state: a 24-byte block taken from the child at construction (a multiple of 8, so
+// over a bump child the chunks that follow need no padding, and freeing them all gives back
+// every byte).
 const S_HEAD = 0; // newest chunk, 0 when none
 const S_USED = 1; // bytes handed out (with padding) across chunks
 const S_PEAK = 2;
 const S_COUNT = 3;
-const STATE_BYTES = 16;
+const S_CHUNKS = 4; // chunks in the list: every walk over them stops there
+const STATE_WORDS = 6; // the last word is reserved
+const STATE_BYTES = STATE_WORDS * 4;
 
 // Each chunk starts with a header in the child's memory: u32 previous chunk, u32 chunk bytes
 // (header included), u32 end (offset of the first free byte within the chunk).
@@ -18,23 +25,37 @@ const C_SIZE = 1;
 const C_END = 2;
 export const ARENA_CHUNK_HEADER_BYTES = 16;
 const CHUNK_BYTES_MIN = 64;
-/** Chunks grow geometrically, so a walk over them is short: at most log1.5 of the heap size. */
-const CHUNK_COUNT_MAX = 64;
+/**
+ * The most chunks an arena holds: free and resize look the pointer's chunk up by walking them.
+ * Chunks grow by half each time, so over a general heap the limit is far away; over a pool (one
+ * slot per chunk) it is a real limit: past it `alloc` returns 0.
+ */
+export const ARENA_CHUNK_COUNT_MAX = 64;
 
-export type ArenaResetMode = "free_all" | "retain_capacity" | { retainWithLimit: number };
+/** Reset modes as numbers, compared without strings on every reset (the strings are accepted too). */
+export const ARENA_FREE_ALL = 0;
+export const ARENA_RETAIN_CAPACITY = 1;
+
+export type ArenaResetMode = "free_all" | "retain_capacity" | typeof ARENA_FREE_ALL | typeof ARENA_RETAIN_CAPACITY | { retainWithLimit: number };
 
 /**
  * Zig's ArenaAllocator: allocations come from chunks taken from any child allocator and
  * are all freed together by `reset`. Only the newest allocation can be freed or resized.
+ *
+ * Invariants (asserted in debug builds after each bump and chunk change): the newest chunk's
+ * end lies between its header and its size; the chunk count is at most ARENA_CHUNK_COUNT_MAX
+ * and the chain has exactly that many links; used bytes and the allocation count never go
+ * negative. A chain that disagrees with the count (a stray write) throws Corrupt in every walk.
  */
 export class ArenaAllocator implements Allocator {
   readonly heap: BootHeap;
   readonly child: Allocator;
   private readonly u32: Uint32Array;
+  /** Byte offset of the state block in the child's memory, and its word index. */
   private readonly state: number;
-  private readonly s: number;
+  private readonly stateWord: number;
 
-  /** Takes 16 bytes of state from `child`; throws code OutOfMemory if even that fails (boot-time). */
+  /** Takes 24 bytes of state from `child`; throws code OutOfMemory if even that fails (boot-time). */
   constructor(child: Allocator) {
     if (child === null || typeof child !== "object" || typeof child.alloc !== "function") {
       fail("InvalidArgument", "child must be an allocator, got " + describe(child));
@@ -45,15 +66,15 @@ export class ArenaAllocator implements Allocator {
     this.child = child;
     this.u32 = child.heap.u32;
     this.state = state;
-    this.s = state >> 2;
-    for (let i = 0; i < 4; i++) this.u32[this.s + i] = 0;
+    this.stateWord = state >> 2;
+    for (let i = 0; i < STATE_WORDS; i++) this.u32[this.stateWord + i] = 0;
   }
 
   alloc(len: number, align?: number): number {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
     const u32 = this.u32;
-    const s = this.s;
+    const s = this.stateWord;
     let chunk = u32[s + S_HEAD];
     if (chunk !== 0) {
       const c = chunk >> 2;
@@ -70,7 +91,7 @@ export class ArenaAllocator implements Allocator {
     const chunk = this.findChunk(ptr, len, "resize");
     const u32 = this.u32;
     const c = chunk >> 2;
-    if (chunk !== u32[this.s + S_HEAD] || ptr + len !== chunk + u32[c + C_END]) return newLen <= len;
+    if (chunk !== u32[this.stateWord + S_HEAD] || ptr + len !== chunk + u32[c + C_END]) return newLen <= len;
     if (ptr + newLen > chunk + u32[c + C_SIZE]) return false;
     u32[c + C_END] = ptr + newLen - chunk;
     this.addUsed(newLen - len);
@@ -86,10 +107,11 @@ export class ArenaAllocator implements Allocator {
     const chunk = this.findChunk(ptr, len, "free");
     const u32 = this.u32;
     const c = chunk >> 2;
-    if (chunk === u32[this.s + S_HEAD] && ptr + len === chunk + u32[c + C_END]) {
+    if (chunk === u32[this.stateWord + S_HEAD] && ptr + len === chunk + u32[c + C_END]) {
       u32[c + C_END] = ptr - chunk;
       this.addUsed(-len);
-      u32[this.s + S_COUNT]--;
+      u32[this.stateWord + S_COUNT]--;
+      if (DEBUG) this.assertHead();
     }
   }
 
@@ -99,9 +121,9 @@ export class ArenaAllocator implements Allocator {
    * Returns false when the child could not give back the capacity asked to retain.
    */
   reset(mode?: ArenaResetMode): boolean {
-    const retainBytes = this.retainBytes(mode === undefined ? "retain_capacity" : mode);
+    const retainBytes = this.retainBytes(mode === undefined ? ARENA_RETAIN_CAPACITY : mode);
     const u32 = this.u32;
-    const s = this.s;
+    const s = this.stateWord;
     u32[s + S_USED] = 0;
     u32[s + S_COUNT] = 0;
     const head = u32[s + S_HEAD];
@@ -116,9 +138,13 @@ export class ArenaAllocator implements Allocator {
 
   /** Bytes the arena's chunks can hold without asking the child again. */
   queryCapacity(): number {
+    const u32 = this.u32;
+    const count = this.chunkCount();
     let capacity = 0;
-    for (let chunk = this.u32[this.s + S_HEAD]; chunk !== 0; chunk = this.u32[chunk >> 2]) {
-      capacity += this.u32[(chunk >> 2) + C_SIZE] - ARENA_CHUNK_HEADER_BYTES;
+    let chunk = u32[this.stateWord + S_HEAD];
+    for (let i = 0; i < count; i++) {
+      capacity += u32[(chunk >> 2) + C_SIZE] - ARENA_CHUNK_HEADER_BYTES;
+      chunk = u32[(chunk >> 2) + C_PREV];
     }
     return capacity;
   }
@@ -131,14 +157,14 @@ export class ArenaAllocator implements Allocator {
 
   stats(): AllocatorStats {
     const u32 = this.u32;
-    const head = u32[this.s + S_HEAD];
+    const head = u32[this.stateWord + S_HEAD];
     const inHead = head === 0 ? 0 : u32[(head >> 2) + C_SIZE] - u32[(head >> 2) + C_END];
     const fromChild = this.child.stats().largestFreeBytes - ARENA_CHUNK_HEADER_BYTES;
     return {
       capacityBytes: this.queryCapacity(),
-      usedBytes: u32[this.s + S_USED],
-      peakBytes: u32[this.s + S_PEAK],
-      allocationCount: u32[this.s + S_COUNT],
+      usedBytes: u32[this.stateWord + S_USED],
+      peakBytes: u32[this.stateWord + S_PEAK],
+      allocationCount: u32[this.stateWord + S_COUNT],
       largestFreeBytes: inHead > fromChild ? inHead : fromChild > 0 ? fromChild : 0,
     };
   }
@@ -148,21 +174,33 @@ export class ArenaAllocator implements Allocator {
     const c = chunk >> 2;
     this.addUsed(ptr + len - chunk - u32[c + C_END]);
     u32[c + C_END] = ptr + len - chunk;
-    u32[this.s + S_COUNT]++;
+    u32[this.stateWord + S_COUNT]++;
+    if (DEBUG) this.assertHead();
     return ptr;
+  }
+
+  /** Debug builds: the newest chunk's bounds and the counts (see the invariants above). */
+  private assertHead(): void {
+    const u32 = this.u32;
+    const s = this.stateWord;
+    const head = u32[s + S_HEAD];
+    assert(u32[s + S_CHUNKS] <= ARENA_CHUNK_COUNT_MAX && (head === 0) === (u32[s + S_CHUNKS] === 0), "arena chunk count matches its head");
+    assert(head === 0 || (u32[(head >> 2) + C_END] >= ARENA_CHUNK_HEADER_BYTES && u32[(head >> 2) + C_END] <= u32[(head >> 2) + C_SIZE]), "arena bump pointer inside the newest chunk");
+    assert(u32[s + S_USED] < 0x80000000 && u32[s + S_COUNT] < 0x80000000, "arena used bytes and count not negative");
   }
 
   private addUsed(delta: number): void {
     const u32 = this.u32;
-    const used = u32[this.s + S_USED] + delta;
-    u32[this.s + S_USED] = used;
-    if (used > u32[this.s + S_PEAK]) u32[this.s + S_PEAK] = used;
+    const used = u32[this.stateWord + S_USED] + delta;
+    u32[this.stateWord + S_USED] = used;
+    if (used > u32[this.stateWord + S_PEAK]) u32[this.stateWord + S_PEAK] = used;
   }
 
   /** Takes a chunk of at least `minBytes` (header included): 1.5x the newest, else just enough. */
   private addChunk(minBytes: number): number {
     const u32 = this.u32;
-    const head = u32[this.s + S_HEAD];
+    if (u32[this.stateWord + S_CHUNKS] >= ARENA_CHUNK_COUNT_MAX) return 0;
+    const head = u32[this.stateWord + S_HEAD];
     let bytes = head === 0 ? CHUNK_BYTES_MIN : u32[(head >> 2) + C_SIZE] + (u32[(head >> 2) + C_SIZE] >> 1);
     if (bytes < minBytes) bytes = minBytes;
     bytes = (bytes + 7) & ~7;
@@ -176,42 +214,66 @@ export class ArenaAllocator implements Allocator {
     u32[c + C_PREV] = head;
     u32[c + C_SIZE] = bytes;
     u32[c + C_END] = ARENA_CHUNK_HEADER_BYTES;
-    u32[this.s + S_HEAD] = chunk;
+    u32[this.stateWord + S_HEAD] = chunk;
+    u32[this.stateWord + S_CHUNKS]++;
     return chunk;
   }
 
   /** Newest first, so a bump child (fixed buffer, stack) gets all of its memory back. */
   private freeChunks(): void {
     const u32 = this.u32;
-    let chunk = u32[this.s + S_HEAD];
-    while (chunk !== 0) {
+    const count = this.chunkCount();
+    let chunk = u32[this.stateWord + S_HEAD];
+    for (let i = 0; i < count; i++) {
       const prev = u32[(chunk >> 2) + C_PREV];
       this.child.free(chunk, u32[(chunk >> 2) + C_SIZE]);
       chunk = prev;
     }
-    u32[this.s + S_HEAD] = 0;
+    u32[this.stateWord + S_HEAD] = 0;
+    u32[this.stateWord + S_CHUNKS] = 0;
+  }
+
+  /**
+   * The chunk count, once the chain is proved to have exactly that many links (at most
+   * ARENA_CHUNK_COUNT_MAX steps): a walk over the chunks then needs no check of its own.
+   * Throws code Corrupt, before anything changed, when a stray write broke the chain.
+   */
+  private chunkCount(): number {
+    const u32 = this.u32;
+    const count = u32[this.stateWord + S_CHUNKS];
+    let chunk = u32[this.stateWord + S_HEAD];
+    let walked = 0;
+    while (chunk !== 0 && walked <= count && walked <= ARENA_CHUNK_COUNT_MAX) {
+      chunk = u32[(chunk >> 2) + C_PREV];
+      walked++;
+    }
+    if (walked !== count || chunk !== 0) fail("Corrupt", "arena: the chunk chain does not have the " + count + " chunks its state block counts");
+    return count;
   }
 
   private retainBytes(mode: ArenaResetMode): number {
-    if (mode === "free_all") return 0;
+    if (mode === ARENA_FREE_ALL || mode === "free_all") return 0;
     const capacity = this.queryCapacity();
-    if (mode === "retain_capacity") return capacity;
+    if (mode === ARENA_RETAIN_CAPACITY || mode === "retain_capacity") return capacity;
     if (mode !== null && typeof mode === "object" && (mode.retainWithLimit >>> 0) === mode.retainWithLimit) {
       return mode.retainWithLimit < capacity ? mode.retainWithLimit : capacity;
     }
-    return fail("InvalidArgument", "reset mode must be \"free_all\", \"retain_capacity\" or { retainWithLimit: bytes }, got " + describe(mode));
+    return fail("InvalidArgument", "reset mode must be ARENA_FREE_ALL, ARENA_RETAIN_CAPACITY (or their names \"free_all\", \"retain_capacity\") or { retainWithLimit: bytes }, got " + describe(mode));
   }
 
   /** The chunk holding [ptr, ptr + len) among those in use, or throws (bounded walk). */
   private findChunk(ptr: number, len: number, what: string): number {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     const u32 = this.u32;
-    let walked = 0;
-    for (let chunk = u32[this.s + S_HEAD]; chunk !== 0 && walked < CHUNK_COUNT_MAX; chunk = u32[chunk >> 2], walked++) {
+    const count = u32[this.stateWord + S_CHUNKS];
+    let chunk = u32[this.stateWord + S_HEAD];
+    for (let i = 0; i < count && chunk !== 0; i++) {
       // A zero-length allocation owns no bytes: a rollback of the one before it may leave it past the end.
       const end = chunk + u32[(chunk >> 2) + (len === 0 ? C_SIZE : C_END)];
       if (ptr >= chunk + ARENA_CHUNK_HEADER_BYTES && ptr + len <= end) return chunk;
+      chunk = u32[(chunk >> 2) + C_PREV];
     }
+    this.chunkCount();
     return fail(what === "free" ? "InvalidFree" : "InvalidArgument", what + ": ptr " + describe(ptr) + " with len " + describe(len) + " is not an allocation of this arena");
   }
 }

@@ -1,13 +1,13 @@
-import { ALIGN_DEFAULT, Allocator, AllocatorStats } from "../allocator.js";
+import { ALIGN_DEFAULT } from "../allocator.js";
+import type { Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap, Region } from "../heap/boot-heap.js";
-import { checkAlign, checkLength, HEAP_SIZE_MAX } from "../heap/checks.js";
+import { DEBUG } from "../build-mode.js";
+import { assert, checkAlign, checkHeapRegion, checkLength, HEAP_SIZE_MAX } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
-import { addTypedHelpers, remapByMove, TypedHelpers } from "./typed.js";
+import { FIXED_COUNT as S_COUNT, FIXED_END as S_END, FIXED_PEAK as S_PEAK, FIXED_PINNED as S_PINNED, fixedBufferStats } from "./state.js";
+import { addTypedHelpers, remapByMove } from "./typed.js";
+import type { TypedHelpers } from "./typed.js";
 
-// State words in the region's table entry.
-const S_END = 0;
-const S_PEAK = 1;
-const S_COUNT = 2;
 /** savestate() packs the allocation count above the cursor. */
 const STATE_COUNT_UNIT = 0x1000000;
 
@@ -15,24 +15,32 @@ const STATE_COUNT_UNIT = 0x1000000;
  * Bump allocator over one region (Zig's FixedBufferAllocator). Only the most recent
  * allocation can be freed or resized; freeing any other is a no-op. O(1), no metadata
  * per allocation.
+ *
+ * Checkpoints: `savestate()` pins every allocation live at that moment until a `restore` to an
+ * earlier state or a `reset`. A pinned allocation behaves as a buried one: freeing it is a no-op
+ * and it cannot grow. So `restore` never hands out bytes an allocation still owns.
+ *
+ * Invariants (asserted in debug builds): start <= cursor <= limit after every operation; the
+ * peak is never below the cursor; the pinned count never exceeds the allocation count.
  */
 export class FixedBufferAllocator implements Allocator {
   readonly heap: BootHeap;
   readonly region: Region;
   private readonly u32: Uint32Array;
-  /** Word index of the state in the heap header. */
-  private readonly s: number;
+  /** Word index of the state words in the region's table entry. */
+  private readonly stateWord: number;
   private readonly start: number;
   private readonly limit: number;
 
   constructor(heap: BootHeap, region: Region) {
+    checkHeapRegion(heap, region);
     this.heap = heap;
     this.region = region;
-    this.s = heap.claim(region, "fixed") >> 2;
+    this.stateWord = heap.claim(region, "fixed") >> 2;
     this.u32 = heap.u32;
     this.start = region.offset;
     this.limit = region.offset + region.sizeBytes;
-    this.u32[this.s + S_PEAK] = this.start;
+    this.u32[this.stateWord + S_PEAK] = this.start;
     this.reset();
   }
 
@@ -40,13 +48,14 @@ export class FixedBufferAllocator implements Allocator {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
     const u32 = this.u32;
-    const s = this.s;
+    const s = this.stateWord;
     const ptr = (u32[s + S_END] + a - 1) & -a;
     const end = ptr + len;
     if (end > this.limit) return 0;
     u32[s + S_END] = end;
     if (end > u32[s + S_PEAK]) u32[s + S_PEAK] = end;
     u32[s + S_COUNT]++;
+    if (DEBUG) this.assertState();
     return ptr;
   }
 
@@ -54,12 +63,13 @@ export class FixedBufferAllocator implements Allocator {
     this.checkOwned(ptr, len, "resize");
     if ((newLen >>> 0) !== newLen || newLen > HEAP_SIZE_MAX) checkLength("newLen", newLen);
     const u32 = this.u32;
-    const s = this.s;
-    if (ptr + len !== u32[s + S_END]) return newLen <= len;
+    const s = this.stateWord;
+    if (ptr + len !== u32[s + S_END] || u32[s + S_COUNT] <= u32[s + S_PINNED]) return newLen <= len;
     const end = ptr + newLen;
     if (end > this.limit) return false;
     u32[s + S_END] = end;
     if (end > u32[s + S_PEAK]) u32[s + S_PEAK] = end;
+    if (DEBUG) this.assertState();
     return true;
   }
 
@@ -70,17 +80,20 @@ export class FixedBufferAllocator implements Allocator {
   free(ptr: number, len: number): void {
     this.checkOwned(ptr, len, "free");
     const u32 = this.u32;
-    const s = this.s;
-    if (ptr + len === u32[s + S_END]) {
+    const s = this.stateWord;
+    if (ptr + len === u32[s + S_END] && u32[s + S_COUNT] > u32[s + S_PINNED]) {
       u32[s + S_END] = ptr;
       u32[s + S_COUNT]--;
+      if (DEBUG) this.assertState();
     }
   }
 
-  /** Frees everything; peakBytes stays the high-water mark since construction. */
+  /** Frees everything and drops every checkpoint; peakBytes stays the high-water mark since construction. */
   reset(): void {
-    this.u32[this.s + S_END] = this.start;
-    this.u32[this.s + S_COUNT] = 0;
+    const s = this.stateWord;
+    this.u32[s + S_END] = this.start;
+    this.u32[s + S_COUNT] = 0;
+    this.u32[s + S_PINNED] = 0;
   }
 
   /** True when `ptr` lies in this allocator's region. */
@@ -89,49 +102,60 @@ export class FixedBufferAllocator implements Allocator {
   }
 
   isLastAllocation(ptr: number, len: number): boolean {
-    return ptr + len === this.u32[this.s + S_END];
+    return ptr + len === this.u32[this.stateWord + S_END];
   }
 
   /**
-   * A checkpoint: `restore(state)` frees everything allocated after it. The state is one number
-   * (no object per call): the allocation count times 2^24 plus the cursor (pointers are below 2^24).
+   * A checkpoint: `restore(state)` frees everything allocated after it, and the allocations live
+   * now are pinned until then (see the class comment). The state is one number (no object per
+   * call): the allocation count times 2^24 plus the cursor (pointers are below 2^24).
    */
   savestate(): number {
-    return this.u32[this.s + S_COUNT] * STATE_COUNT_UNIT + this.u32[this.s + S_END];
+    const u32 = this.u32;
+    const s = this.stateWord;
+    u32[s + S_PINNED] = u32[s + S_COUNT];
+    return u32[s + S_COUNT] * STATE_COUNT_UNIT + u32[s + S_END];
   }
 
   restore(state: number): void {
+    const u32 = this.u32;
+    const s = this.stateWord;
     const end = state % STATE_COUNT_UNIT;
     const count = (state - end) / STATE_COUNT_UNIT;
-    if (typeof state !== "number" || state % 1 !== 0 || end < this.start || end > this.u32[this.s + S_END] || count > this.u32[this.s + S_COUNT]) {
-      fail("InvalidArgument", "state must be a value from savestate() no later than now (end " + this.u32[this.s + S_END] + "), got " + describe(state));
+    if (typeof state !== "number" || state % 1 !== 0 || end < this.start || end > u32[s + S_END] || count > u32[s + S_COUNT]) {
+      fail("InvalidArgument", "state must be a value from savestate() no later than now (end " + u32[s + S_END] + "), got " + describe(state));
     }
-    this.u32[this.s + S_END] = end;
-    this.u32[this.s + S_COUNT] = count;
+    u32[s + S_END] = end;
+    u32[s + S_COUNT] = count;
+    u32[s + S_PINNED] = count;
   }
 
   stats(): AllocatorStats {
-    const u32 = this.u32;
-    const end = u32[this.s + S_END];
-    return {
-      capacityBytes: this.limit - this.start,
-      usedBytes: end - this.start,
-      peakBytes: u32[this.s + S_PEAK] - this.start,
-      allocationCount: u32[this.s + S_COUNT],
-      largestFreeBytes: this.limit - end,
-    };
+    return fixedBufferStats(this.u32, this.stateWord, this.start, this.limit);
   }
 
-  /** Walks nothing (a bump allocator has no structure to corrupt) but checks the cursor. */
+  /** Walks nothing (a bump allocator has no structure to corrupt) but checks the cursor and counts. */
   check(): void {
-    const end = this.u32[this.s + S_END];
-    if (end < this.start || end > this.limit) fail("Corrupt", "fixed-buffer " + describe(this.region.name) + ": end " + end + " is outside " + this.start + ".." + this.limit);
+    const u32 = this.u32;
+    const s = this.stateWord;
+    const end = u32[s + S_END];
+    if (end < this.start || end > this.limit || u32[s + S_PEAK] < end || u32[s + S_PINNED] > u32[s + S_COUNT]) {
+      fail("Corrupt", "fixed-buffer " + describe(this.region.name) + ": cursor " + end + " (region " + this.start + ".." + this.limit + "), peak " + u32[s + S_PEAK] + ", " + u32[s + S_PINNED] + " pinned of " + u32[s + S_COUNT]);
+    }
+  }
+
+  private assertState(): void {
+    const u32 = this.u32;
+    const s = this.stateWord;
+    assert(u32[s + S_END] >= this.start && u32[s + S_END] <= this.limit, "fixed-buffer cursor inside its region");
+    assert(u32[s + S_PEAK] >= u32[s + S_END], "fixed-buffer peak at or above the cursor");
+    assert(u32[s + S_PINNED] <= u32[s + S_COUNT] && u32[s + S_COUNT] < 0x80000000, "fixed-buffer count at or above the pinned count, not negative");
   }
 
   private checkOwned(ptr: number, len: number, what: string): void {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     // A zero-length allocation owns no bytes: a rollback of the one before it may leave it past the cursor.
-    if ((ptr >>> 0) !== ptr || ptr < this.start || ptr + len > (len === 0 ? this.limit : this.u32[this.s + S_END])) {
+    if ((ptr >>> 0) !== ptr || ptr < this.start || ptr + len > (len === 0 ? this.limit : this.u32[this.stateWord + S_END])) {
       fail(what === "free" ? "InvalidFree" : "InvalidArgument", what + ": ptr " + describe(ptr) + " with len " + len + " is not an allocation of fixed-buffer " + describe(this.region.name));
     }
   }

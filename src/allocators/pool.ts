@@ -1,20 +1,23 @@
-import { Allocator, AllocatorStats } from "../allocator.js";
+import type { Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap, Region } from "../heap/boot-heap.js";
-import { alignForward, checkAlign, checkLength, HEAP_SIZE_MAX, isWholeNumber } from "../heap/checks.js";
+import { DEBUG } from "../build-mode.js";
+import { alignForward, assert, checkAlign, checkHeapRegion, checkLength, HEAP_SIZE_MAX, isWholeNumber, log2 } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
-import { createView, destroyView, dupe, remapByMove, TypedArray, TypedArrayConstructor } from "./typed.js";
-
-// State words in the region's table entry.
-const S_FREE_HEAD = 0; // first slot of the free list, 0 when empty
-const S_BUMP = 1; // next never-used slot: the pool hands out fresh slots lazily, so construction and reset are O(1)
-const S_LIVE = 2;
-const S_PEAK = 3;
-const S_STRIDE = 4;
-const S_FIRST = 5;
+import { POOL_BUMP as S_BUMP, POOL_FIRST as S_FIRST, POOL_FREE_HEAD as S_FREE_HEAD, POOL_LIVE as S_LIVE, POOL_PEAK as S_PEAK, POOL_SLOT_SIZE as S_SLOT_SIZE, poolFreeSlots, poolGeometry, poolStats, poolStride } from "./state.js";
+import { createView, destroyView, dupe, remapByMove } from "./typed.js";
+import type { TypedArray, TypedArrayConstructor } from "./typed.js";
 
 /**
  * Fixed-size slots with an O(1) free list threaded through the free slots themselves
  * (Zig's MemoryPool). No per-slot header: the whole region is slots.
+ *
+ * Release builds keep the O(1) path: a double free while other slots are live goes unnoticed
+ * there. Debug builds instrument pools (`instrument()`, and every firmware's pools): a bitmap of
+ * live slots in a debug region of its own makes such a free throw InvalidFree.
+ *
+ * Invariants (asserted in debug builds): a slot handed out is an issued slot boundary inside the
+ * region and (instrumented) not already live; the free-list head is 0 or an issued slot; the
+ * live count never exceeds the issued slots (so it is never negative).
  */
 export class MemoryPool implements Allocator {
   readonly heap: BootHeap;
@@ -25,22 +28,26 @@ export class MemoryPool implements Allocator {
   readonly alignBytes: number;
   readonly slotCount: number;
   private readonly u32: Uint32Array;
-  private readonly s: number;
+  /** Word index of the state words in the region's table entry. */
+  private readonly stateWord: number;
   private readonly first: number;
   private readonly limit: number;
+  /** Debug builds: byte offset of the live-slot bitmap once instrumented, else 0 (set by instrument()). */
+  declare liveSlots: number;
 
   constructor(heap: BootHeap, region: Region, slotSizeBytes: number, align?: number) {
+    checkHeapRegion(heap, region);
     if (!isWholeNumber(slotSizeBytes, HEAP_SIZE_MAX) || slotSizeBytes < 1) {
       fail("InvalidArgument", "slotSizeBytes must be a whole number of at least 1, got " + describe(slotSizeBytes));
     }
     const alignBytes = checkAlign(align, 8);
-    const strideBytes = alignForward(slotSizeBytes < 4 ? 4 : slotSizeBytes, alignBytes < 4 ? 4 : alignBytes);
+    const strideBytes = poolStride(slotSizeBytes, alignBytes);
     const first = alignForward(region.offset, alignBytes < 4 ? 4 : alignBytes);
     const slotCount = Math.floor((region.offset + region.sizeBytes - first) / strideBytes);
     if (slotCount < 1) {
       fail("InvalidArgument", "region " + describe(region.name) + " of " + region.sizeBytes + " bytes holds no " + strideBytes + "-byte slot");
     }
-    this.s = heap.claim(region, "pool") >> 2;
+    this.stateWord = heap.claim(region, "pool") >> 2;
     this.heap = heap;
     this.region = region;
     this.slotSizeBytes = slotSizeBytes;
@@ -50,15 +57,15 @@ export class MemoryPool implements Allocator {
     this.u32 = heap.u32;
     this.first = first;
     this.limit = first + slotCount * strideBytes;
-    heap.u32[this.s + S_STRIDE] = strideBytes;
-    heap.u32[this.s + S_FIRST] = first;
+    if (DEBUG) this.liveSlots = 0;
+    heap.u32[this.stateWord + S_SLOT_SIZE] = slotSizeBytes;
+    heap.u32[this.stateWord + S_FIRST] = first | (log2(alignBytes) << 24);
     this.reset();
   }
 
   /** Bytes a region needs for `slotCount` slots of `slotSizeBytes` at `align`. */
   static regionBytes(slotSizeBytes: number, slotCount: number, align?: number): number {
-    const a = checkAlign(align, 8);
-    return slotCount * alignForward(slotSizeBytes < 4 ? 4 : slotSizeBytes, a < 4 ? 4 : a);
+    return slotCount * poolStride(slotSizeBytes, checkAlign(align, 8));
   }
 
   /**
@@ -70,7 +77,7 @@ export class MemoryPool implements Allocator {
   create<T extends TypedArray>(ctor?: TypedArrayConstructor<T>, count?: number): number | T | null {
     if (ctor !== undefined) return createView(this, ctor, count as number);
     const u32 = this.u32;
-    const s = this.s;
+    const s = this.stateWord;
     let slot = u32[s + S_FREE_HEAD];
     if (slot !== 0) {
       u32[s + S_FREE_HEAD] = u32[slot >> 2];
@@ -81,6 +88,7 @@ export class MemoryPool implements Allocator {
     }
     const live = ++u32[s + S_LIVE];
     if (live > u32[s + S_PEAK]) u32[s + S_PEAK] = live;
+    if (DEBUG) this.assertSlot(slot, true);
     return slot;
   }
 
@@ -91,11 +99,12 @@ export class MemoryPool implements Allocator {
       return;
     }
     const u32 = this.u32;
-    const s = this.s;
+    const s = this.stateWord;
     if ((ptr >>> 0) !== ptr || ptr < this.first || ptr >= u32[s + S_BUMP] || (ptr - this.first) % this.strideBytes !== 0) {
       fail("InvalidFree", "ptr " + describe(ptr) + " is not a slot of pool " + describe(this.region.name) + " (slots of " + this.strideBytes + " bytes from " + this.first + ")");
     }
     if (u32[s + S_LIVE] === 0) fail("InvalidFree", "ptr " + ptr + ": pool " + describe(this.region.name) + " has no live slot (double free)");
+    if (DEBUG) this.assertSlot(ptr, false);
     u32[ptr >> 2] = u32[s + S_FREE_HEAD];
     u32[s + S_FREE_HEAD] = ptr;
     u32[s + S_LIVE]--;
@@ -133,47 +142,62 @@ export class MemoryPool implements Allocator {
   /** Makes every slot free again in O(1). */
   reset(): void {
     const u32 = this.u32;
-    const s = this.s;
+    const s = this.stateWord;
     u32[s + S_FREE_HEAD] = 0;
     u32[s + S_BUMP] = this.first;
     u32[s + S_LIVE] = 0;
+    if (DEBUG && this.liveSlots !== 0) {
+      for (let i = 0; i < (this.slotCount + 7) >> 3; i++) this.heap.u8[this.liveSlots + i] = 0;
+    }
   }
 
   get liveCount(): number {
-    return this.u32[this.s + S_LIVE];
+    return this.u32[this.stateWord + S_LIVE];
   }
 
   stats(): AllocatorStats {
-    const u32 = this.u32;
-    const live = u32[this.s + S_LIVE];
-    return {
-      capacityBytes: this.slotCount * this.strideBytes,
-      usedBytes: live * this.strideBytes,
-      peakBytes: u32[this.s + S_PEAK] * this.strideBytes,
-      allocationCount: live,
-      largestFreeBytes: live < this.slotCount ? this.slotSizeBytes : 0,
-    };
+    return poolStats(this.u32, this.stateWord, this.region.offset + this.region.sizeBytes);
   }
 
-  /** Walks the free list (bounded by the slot count) and checks every link and the counts. */
+  /** Walks the free list (bounded by the slots issued) and checks every link and the counts. */
   check(): void {
     const u32 = this.u32;
-    const s = this.s;
-    const bump = u32[s + S_BUMP];
+    const s = this.stateWord;
     const name = describe(this.region.name);
-    if (bump < this.first || bump > this.limit || (bump - this.first) % this.strideBytes !== 0) fail("Corrupt", "pool " + name + ": bump cursor " + bump + " is not a slot boundary");
-    const issued = (bump - this.first) / this.strideBytes;
-    let freeCount = 0;
-    for (let slot = u32[s + S_FREE_HEAD]; slot !== 0; slot = u32[slot >> 2]) {
-      if (slot < this.first || slot >= bump || (slot - this.first) % this.strideBytes !== 0) fail("Corrupt", "pool " + name + ": free-list link " + slot + " is not an issued slot");
-      if (++freeCount > issued) fail("Corrupt", "pool " + name + ": the free list has a cycle");
-    }
+    const geometry = poolGeometry(u32, s, this.region.offset + this.region.sizeBytes);
+    const freeCount = poolFreeSlots(u32, s, geometry, name, null);
+    const issued = (u32[s + S_BUMP] - this.first) / this.strideBytes;
     if (freeCount + u32[s + S_LIVE] !== issued) fail("Corrupt", "pool " + name + ": " + freeCount + " free + " + u32[s + S_LIVE] + " live slots != " + issued + " issued");
+  }
+
+  /**
+   * Debug builds: the invariants of a slot being handed out (`live`) or given back, and, once
+   * instrumented, its bit in the live-slot bitmap. A slot given back that is not live is a
+   * double free: InvalidFree, before anything changed.
+   */
+  private assertSlot(slot: number, live: boolean): void {
+    const u32 = this.u32;
+    const s = this.stateWord;
+    assert(slot >= this.first && slot < this.limit && (slot - this.first) % this.strideBytes === 0, "pool slot is a slot boundary inside the region");
+    assert(u32[s + S_FREE_HEAD] === 0 || (u32[s + S_FREE_HEAD] >= this.first && u32[s + S_FREE_HEAD] < u32[s + S_BUMP]), "pool free-list head is an issued slot");
+    assert(u32[s + S_LIVE] <= (u32[s + S_BUMP] - this.first) / this.strideBytes, "pool live count within the issued slots");
+    if (this.liveSlots === 0) return;
+    const index = (slot - this.first) / this.strideBytes;
+    const at = this.liveSlots + (index >> 3);
+    const bit = 1 << (index & 7);
+    const u8 = this.heap.u8;
+    if (live) {
+      assert((u8[at] & bit) === 0, "pool slot handed out is not live");
+      u8[at] |= bit;
+    } else {
+      if ((u8[at] & bit) === 0) fail("InvalidFree", "ptr " + slot + " is not a live slot of pool " + describe(this.region.name) + " (double free)");
+      u8[at] &= ~bit;
+    }
   }
 
   private checkSlot(ptr: number, len: number): void {
     if ((len >>> 0) !== len || len > this.slotSizeBytes) checkLength("len", len);
-    const bump = this.u32[this.s + S_BUMP];
+    const bump = this.u32[this.stateWord + S_BUMP];
     if ((ptr >>> 0) !== ptr || ptr < this.first || ptr >= bump || (ptr - this.first) % this.strideBytes !== 0) {
       fail("InvalidArgument", "ptr " + describe(ptr) + " is not a slot of pool " + describe(this.region.name));
     }

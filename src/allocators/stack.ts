@@ -1,36 +1,39 @@
-import { ALIGN_DEFAULT, Allocator, AllocatorStats } from "../allocator.js";
+import { ALIGN_DEFAULT } from "../allocator.js";
+import type { Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap, Region } from "../heap/boot-heap.js";
-import { checkAlign, checkLength, HEAP_SIZE_MAX } from "../heap/checks.js";
+import { DEBUG } from "../build-mode.js";
+import { assert, checkAlign, checkHeapRegion, checkLength, HEAP_SIZE_MAX } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
-import { addTypedHelpers, TypedHelpers } from "./typed.js";
+import { STACK_COUNT as S_COUNT, STACK_CURSOR as S_CURSOR, STACK_FRAME_BYTES, STACK_FRAMES as S_FRAMES, STACK_PEAK as S_PEAK, stackStats } from "./state.js";
+import { addTypedHelpers } from "./typed.js";
+import type { TypedHelpers } from "./typed.js";
 
-// State words in the region's table entry.
-const S_CURSOR = 0; // end of the top allocation; data grows up from the region start
-const S_FRAMES = 1; // lowest frame record; records grow down from the region end
-const S_PEAK = 2; // highest cursor + frame bytes ever in use
-const S_COUNT = 3;
-
-/** Each live allocation has an 8-byte frame record at the region's top end: u32 ptr, u32 cursor before it. */
-export const STACK_FRAME_BYTES = 8;
+export { STACK_FRAME_BYTES };
 
 /**
  * LIFO allocator. The frame records, kept apart from the data, let `free` prove the pointer
  * is the top one: out-of-order or foreign frees throw InvalidFree and change nothing.
+ *
+ * Invariants (asserted in debug builds after alloc, resize and free): start <= cursor <=
+ * frames <= limit; frames = limit - count * STACK_FRAME_BYTES (so the count is never negative);
+ * the top frame's pointer lies between the cursor before it and the cursor.
  */
 export class StackAllocator implements Allocator {
   readonly heap: BootHeap;
   readonly region: Region;
   private readonly u32: Uint32Array;
-  private readonly s: number;
+  /** Word index of the state words in the region's table entry. */
+  private readonly stateWord: number;
   private readonly start: number;
   private readonly limit: number;
 
   constructor(heap: BootHeap, region: Region) {
+    checkHeapRegion(heap, region);
     const limit = (region.offset + region.sizeBytes) & ~3;
     if (limit - region.offset < STACK_FRAME_BYTES + 1) {
       fail("InvalidArgument", "region " + describe(region.name) + " of " + region.sizeBytes + " bytes is too small for a stack");
     }
-    this.s = heap.claim(region, "stack") >> 2;
+    this.stateWord = heap.claim(region, "stack") >> 2;
     this.heap = heap;
     this.region = region;
     this.u32 = heap.u32;
@@ -43,7 +46,7 @@ export class StackAllocator implements Allocator {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
     const u32 = this.u32;
-    const s = this.s;
+    const s = this.stateWord;
     const cursor = u32[s + S_CURSOR];
     const ptr = (cursor + a - 1) & -a;
     const frames = u32[s + S_FRAMES] - STACK_FRAME_BYTES;
@@ -54,6 +57,7 @@ export class StackAllocator implements Allocator {
     u32[s + S_FRAMES] = frames;
     u32[s + S_COUNT]++;
     this.notePeak();
+    if (DEBUG) this.assertTop();
     return ptr;
   }
 
@@ -64,64 +68,62 @@ export class StackAllocator implements Allocator {
       this.checkLive(ptr, "resize");
       return newLen === len;
     }
-    if (ptr + newLen > this.u32[this.s + S_FRAMES]) return false;
-    this.u32[this.s + S_CURSOR] = ptr + newLen;
+    if (ptr + newLen > this.u32[this.stateWord + S_FRAMES]) return false;
+    this.u32[this.stateWord + S_CURSOR] = ptr + newLen;
     this.notePeak();
+    if (DEBUG) this.assertTop();
     return true;
   }
 
   /** A stack cannot move an allocation (its old place could not be freed out of order): in place or 0. */
   remap(ptr: number, len: number, newLen: number, align?: number): number {
-    if (align !== undefined) checkAlign(align, ALIGN_DEFAULT);
+    const a = align === undefined ? 1 : checkAlign(align, ALIGN_DEFAULT);
+    if ((ptr & (a - 1)) !== 0) {
+      // It would have to move to meet the alignment; check the call all the same.
+      this.resize(ptr, len, len);
+      checkLength("newLen", newLen);
+      return 0;
+    }
     return this.resize(ptr, len, newLen) ? ptr : 0;
   }
 
   free(ptr: number, len: number): void {
     if (!this.isTop(ptr, len)) {
       const u32 = this.u32;
-      const frames = u32[this.s + S_FRAMES];
-      const top = u32[this.s + S_COUNT] === 0 ? "the stack is empty" : "the top is ptr " + u32[frames >> 2] + " with len " + (u32[this.s + S_CURSOR] - u32[frames >> 2]);
+      const frames = u32[this.stateWord + S_FRAMES];
+      const top = u32[this.stateWord + S_COUNT] === 0 ? "the stack is empty" : "the top is ptr " + u32[frames >> 2] + " with len " + (u32[this.stateWord + S_CURSOR] - u32[frames >> 2]);
       fail("InvalidFree", "free(" + describe(ptr) + ", " + describe(len) + ") is out of order on stack " + describe(this.region.name) + ": " + top);
     }
     const u32 = this.u32;
-    const s = this.s;
+    const s = this.stateWord;
     const frames = u32[s + S_FRAMES];
     u32[s + S_CURSOR] = u32[(frames >> 2) + 1];
     u32[s + S_FRAMES] = frames + STACK_FRAME_BYTES;
     u32[s + S_COUNT]--;
+    if (DEBUG) this.assertTop();
   }
 
   /** The top allocation's pointer, or 0 when the stack is empty. */
   top(): number {
-    return this.u32[this.s + S_COUNT] === 0 ? 0 : this.u32[this.u32[this.s + S_FRAMES] >> 2];
+    return this.u32[this.stateWord + S_COUNT] === 0 ? 0 : this.u32[this.u32[this.stateWord + S_FRAMES] >> 2];
   }
 
   /** Frees everything; peakBytes stays the high-water mark since construction. */
   reset(): void {
     const u32 = this.u32;
-    u32[this.s + S_CURSOR] = this.start;
-    u32[this.s + S_FRAMES] = this.limit;
-    u32[this.s + S_COUNT] = 0;
+    u32[this.stateWord + S_CURSOR] = this.start;
+    u32[this.stateWord + S_FRAMES] = this.limit;
+    u32[this.stateWord + S_COUNT] = 0;
   }
 
   stats(): AllocatorStats {
-    const u32 = this.u32;
-    const cursor = u32[this.s + S_CURSOR];
-    const frames = u32[this.s + S_FRAMES];
-    const free = frames - cursor - STACK_FRAME_BYTES;
-    return {
-      capacityBytes: this.limit - this.start,
-      usedBytes: this.limit - this.start - (frames - cursor),
-      peakBytes: u32[this.s + S_PEAK],
-      allocationCount: u32[this.s + S_COUNT],
-      largestFreeBytes: free > 0 ? free : 0,
-    };
+    return stackStats(this.u32, this.stateWord, this.start, this.limit);
   }
 
   /** Walks the frame records (bounded by the count) and checks that they nest. */
   check(): void {
     const u32 = this.u32;
-    const s = this.s;
+    const s = this.stateWord;
     const name = describe(this.region.name);
     const count = u32[s + S_COUNT];
     const frames = u32[s + S_FRAMES];
@@ -139,21 +141,31 @@ export class StackAllocator implements Allocator {
   private isTop(ptr: number, len: number): boolean {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     const u32 = this.u32;
-    return u32[this.s + S_COUNT] !== 0 && ptr === u32[u32[this.s + S_FRAMES] >> 2] && ptr + len === u32[this.s + S_CURSOR];
+    return u32[this.stateWord + S_COUNT] !== 0 && ptr === u32[u32[this.stateWord + S_FRAMES] >> 2] && ptr + len === u32[this.stateWord + S_CURSOR];
   }
 
   private checkLive(ptr: number, what: string): void {
     const u32 = this.u32;
-    for (let f = u32[this.s + S_FRAMES]; f < this.limit; f += STACK_FRAME_BYTES) {
+    for (let f = u32[this.stateWord + S_FRAMES]; f < this.limit; f += STACK_FRAME_BYTES) {
       if (u32[f >> 2] === ptr) return;
     }
     fail("InvalidArgument", what + ": ptr " + describe(ptr) + " is not a live allocation of stack " + describe(this.region.name));
   }
 
+  private assertTop(): void {
+    const u32 = this.u32;
+    const s = this.stateWord;
+    const cursor = u32[s + S_CURSOR];
+    const frames = u32[s + S_FRAMES];
+    assert(cursor >= this.start && cursor <= frames && frames <= this.limit, "stack cursor and frame records inside the region, apart");
+    assert(frames === this.limit - u32[s + S_COUNT] * STACK_FRAME_BYTES, "stack frame count matches the records");
+    assert(frames === this.limit || (u32[frames >> 2] >= u32[(frames >> 2) + 1] && u32[frames >> 2] <= cursor), "stack top frame nests");
+  }
+
   private notePeak(): void {
     const u32 = this.u32;
-    const used = this.limit - u32[this.s + S_FRAMES] + u32[this.s + S_CURSOR] - this.start;
-    if (used > u32[this.s + S_PEAK]) u32[this.s + S_PEAK] = used;
+    const used = this.limit - u32[this.stateWord + S_FRAMES] + u32[this.stateWord + S_CURSOR] - this.start;
+    if (used > u32[this.stateWord + S_PEAK]) u32[this.stateWord + S_PEAK] = used;
   }
 }
 export interface StackAllocator extends TypedHelpers {}

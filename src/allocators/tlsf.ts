@@ -1,9 +1,20 @@
-import { AllocatorStats, Allocator } from "../allocator.js";
+import type { Allocator } from "../allocator.js";
 import type { BootHeap, Region } from "../heap/boot-heap.js";
-import { checkAlign, checkLength, HEAP_SIZE_MAX } from "../heap/checks.js";
-import { describe, ErrorCode, fail } from "../heap/errors.js";
+import { DEBUG } from "../build-mode.js";
+import { assert, checkAlign, checkHeapRegion, checkLength, HEAP_SIZE_MAX } from "../heap/checks.js";
+import { describe, fail } from "../heap/errors.js";
+import type { ErrorCode } from "../heap/errors.js";
 import { copyBytes } from "../heap/memory.js";
-import { addTypedHelpers, TypedHelpers } from "./typed.js";
+import {
+  TLSF_BLOCK_MIN_BYTES, TLSF_CONFIG as S_CONFIG, TLSF_COUNT as S_COUNT, TLSF_FIRST as S_FIRST, TLSF_FL as S_FL, TLSF_FREE as FREE,
+  TLSF_PEAK as S_PEAK, TLSF_PREV_FREE as PREV_FREE, TLSF_SIZE_MASK as SIZE_MASK, TLSF_USED as S_USED, tlsfCheckBits, tlsfLast, tlsfStats,
+} from "./state.js";
+import type { TlsfStats } from "./state.js";
+import { addTypedHelpers } from "./typed.js";
+import type { TypedHelpers } from "./typed.js";
+
+export { TLSF_BLOCK_MIN_BYTES };
+export type { TlsfStats };
 
 // A two-level segregated-fit heap (TLSF, Masmano et al. 2004) inside one region. Every
 // operation is a fixed sequence of steps: no loop in alloc, free, resize (docs/TLSF.md).
@@ -25,23 +36,16 @@ import { addTypedHelpers, TypedHelpers } from "./typed.js";
 // none), and in its last word its own header address (the boundary tag the next block reads).
 // A used block keeps only its 4-byte header.
 
-// State words in the region's table entry.
-const S_FL = 0; // first-level bitmap: bit f set when some second-level list of f is non-empty
-const S_USED = 1; // bytes in used blocks, headers included
-const S_PEAK = 2;
-const S_COUNT = 3; // live allocations
-const S_CONFIG = 4; // slLog2 | flCount << 8 (for host tools reading an image)
-const S_FIRST = 5; // header address of the first block
-
-const FREE = 1;
-const PREV_FREE = 2;
-const SIZE_MASK = 0xfffff8;
-const CHECK_SALT = 0xb7;
+// The state words, header bits and check byte are in state.ts (shared with inspection).
+//
+// Invariants (asserted in debug builds): `find` returns 0 or a free block of at least the size
+// asked for that lies inside the blocks; after `link` the block heads its list, its list's
+// bitmap bits are set and its boundary tag names it; after `unlink` the neighbours no longer
+// name it and an emptied list has its bitmap bit clear; every free-list link is 0 or a block
+// header inside [first, last); the used bytes and the allocation count never go negative.
 
 /** Bytes of metadata a used block carries: its header. */
 export const TLSF_BLOCK_HEADER_BYTES = 4;
-/** Smallest block (header + two free-list links + boundary tag). */
-export const TLSF_BLOCK_MIN_BYTES = 16;
 
 /**
  * Worst-case number of steps per operation. A step is one call of a loop-free primitive:
@@ -70,11 +74,6 @@ function ffs(x: number): number {
   return LOWBIT[((x & -x) >>> 0) % 37];
 }
 
-/** The check byte of a header at address h for a block of `size` bytes. */
-function tag(h: number, size: number): number {
-  return ((h >>> 3) ^ (size >>> 3) ^ (size >>> 11) ^ CHECK_SALT) & 255;
-}
-
 /** Second-level bits per first level for a region of `sizeBytes`: small regions spend less on lists. */
 function slLog2For(sizeBytes: number): number {
   return sizeBytes < 16384 ? 3 : sizeBytes < 1048576 ? 4 : 5;
@@ -85,13 +84,6 @@ function listIndex(size: number, slLog2: number): number {
   if (size < 8 << slLog2) return size >>> 3;
   const m = msb(size);
   return (size >>> (m - slLog2)) + ((m - slLog2 - 3) << slLog2);
-}
-
-export interface TlsfStats extends AllocatorStats {
-  /** Free blocks (after immediate coalescing no two are neighbours). */
-  freeBlockCount: number;
-  /** 1 - largest free block / free bytes: 0 when the free space is one block. */
-  fragmentation: number;
 }
 
 export interface TlsfLayout {
@@ -127,7 +119,7 @@ function levelsFor(maxBlock: number, slLog2: number): number {
 function placeBlocks(start: number, end: number, flCount: number, slLog2: number): TlsfLayout {
   const controlBytes = (flCount + (flCount << slLog2)) * 4;
   const first = ((start + controlBytes + 4 + 7) & ~7) - 4;
-  const last = end - 4 - first >= 0 ? first + ((end - 4 - first) & ~7) : first;
+  const last = tlsfLast(first, end);
   return { slLog2: slLog2, flCount: flCount, controlBytes: controlBytes, first: first, last: last };
 }
 
@@ -144,10 +136,11 @@ export class TlsfAllocator implements Allocator {
   readonly flCount: number;
   readonly controlBytes: number;
   private readonly u32: Uint32Array;
-  private readonly s: number;
-  /** Word index of the second-level bitmaps; the list heads follow them. */
-  private readonly sm: number;
-  private readonly hd: number;
+  /** Word index of the state words in the region's table entry. */
+  private readonly stateWord: number;
+  /** Word index of the second-level bitmaps, and of the list heads that follow them. */
+  private readonly slBitmaps: number;
+  private readonly listHeads: number;
   private readonly first: number;
   private readonly last: number;
   /** Size of the largest block there can be (the whole heap free). */
@@ -156,16 +149,17 @@ export class TlsfAllocator implements Allocator {
   private readonly small: number;
 
   constructor(heap: BootHeap, region: Region) {
+    checkHeapRegion(heap, region);
     const layout = tlsfLayout(region.offset, region.sizeBytes);
     if (layout.last - layout.first < TLSF_BLOCK_MIN_BYTES) {
       fail("InvalidArgument", "region " + describe(region.name) + " of " + region.sizeBytes + " bytes is too small for a TLSF heap (control block " + layout.controlBytes + " bytes + a " + TLSF_BLOCK_MIN_BYTES + "-byte block + 4-byte sentinel)");
     }
-    const s = heap.claim(region, "tlsf") >> 2;
+    const stateWord = heap.claim(region, "tlsf") >> 2;
     // Hot fields first: Espruino finds a property by walking the object's property list.
     this.u32 = heap.u32;
-    this.s = s;
-    this.sm = ((region.offset + 3) & ~3) >> 2;
-    this.hd = this.sm + layout.flCount;
+    this.stateWord = stateWord;
+    this.slBitmaps = ((region.offset + 3) & ~3) >> 2;
+    this.listHeads = this.slBitmaps + layout.flCount;
     this.small = 8 << layout.slLog2;
     this.slLog2 = layout.slLog2;
     this.flCount = layout.flCount;
@@ -175,11 +169,11 @@ export class TlsfAllocator implements Allocator {
     this.heap = heap;
     this.region = region;
     this.controlBytes = layout.controlBytes;
-    this.u32[this.s + S_CONFIG] = layout.slLog2 | (layout.flCount << 8);
-    this.u32[this.s + S_FIRST] = layout.first;
-    this.u32[this.s + S_PEAK] = 0;
-    this.u32[this.s + S_FL] = 0;
-    for (let i = this.sm; i < this.hd + (layout.flCount << layout.slLog2); i++) this.u32[i] = 0;
+    this.u32[this.stateWord + S_CONFIG] = layout.slLog2 | (layout.flCount << 8);
+    this.u32[this.stateWord + S_FIRST] = layout.first;
+    this.u32[this.stateWord + S_PEAK] = 0;
+    this.u32[this.stateWord + S_FL] = 0;
+    for (let i = this.slBitmaps; i < this.listHeads + (layout.flCount << layout.slLog2); i++) this.u32[i] = 0;
     this.reset();
   }
 
@@ -218,8 +212,8 @@ export class TlsfAllocator implements Allocator {
     } else {
       u32[(h + size) >> 2] &= ~PREV_FREE;
     }
-    u32[h >> 2] = size | prevFree | ((((h >>> 3) ^ (size >>> 3) ^ (size >>> 11) ^ CHECK_SALT) & 255) << 24);
-    const s = this.s;
+    u32[h >> 2] = size | prevFree | tlsfCheckBits(h, size);
+    const s = this.stateWord;
     const used = (u32[s + S_USED] += size);
     if (used > u32[s + S_PEAK]) u32[s + S_PEAK] = used;
     u32[s + S_COUNT]++;
@@ -249,8 +243,8 @@ export class TlsfAllocator implements Allocator {
         return true;
       }
       this.link(h + n, rest);
-      u32[h >> 2] = n | (w & PREV_FREE) | ((((h >>> 3) ^ (n >>> 3) ^ (n >>> 11) ^ CHECK_SALT) & 255) << 24);
-      u32[this.s + S_USED] -= size - n;
+      u32[h >> 2] = n | (w & PREV_FREE) | tlsfCheckBits(h, n);
+      u32[this.stateWord + S_USED] -= size - n;
       return true;
     }
     if ((nw & FREE) === 0) return false;
@@ -265,8 +259,8 @@ export class TlsfAllocator implements Allocator {
     } else {
       u32[(h + total) >> 2] &= ~PREV_FREE;
     }
-    u32[h >> 2] = total | (w & PREV_FREE) | ((((h >>> 3) ^ (total >>> 3) ^ (total >>> 11) ^ CHECK_SALT) & 255) << 24);
-    const s = this.s;
+    u32[h >> 2] = total | (w & PREV_FREE) | tlsfCheckBits(h, total);
+    const s = this.stateWord;
     const used = (u32[s + S_USED] += total - size);
     if (used > u32[s + S_PEAK]) u32[s + S_PEAK] = used;
     return true;
@@ -317,8 +311,8 @@ export class TlsfAllocator implements Allocator {
     } else {
       u32[(prev + total) >> 2] &= ~PREV_FREE;
     }
-    u32[prev >> 2] = total | ((((prev >>> 3) ^ (total >>> 3) ^ (total >>> 11) ^ CHECK_SALT) & 255) << 24);
-    const s = this.s;
+    u32[prev >> 2] = total | tlsfCheckBits(prev, total);
+    const s = this.stateWord;
     const used = (u32[s + S_USED] += total - size);
     if (used > u32[s + S_PEAK]) u32[s + S_PEAK] = used;
     return prev + 4;
@@ -329,7 +323,8 @@ export class TlsfAllocator implements Allocator {
     const u32 = this.u32;
     const w = u32[h >> 2];
     let size = w & SIZE_MASK;
-    const s = this.s;
+    const s = this.stateWord;
+    if (DEBUG) assert(u32[s + S_USED] >= size && u32[s + S_COUNT] > 0, "tlsf used bytes and count stay at or above zero");
     u32[s + S_USED] -= size;
     u32[s + S_COUNT]--;
     const next = h + size;
@@ -368,49 +363,27 @@ export class TlsfAllocator implements Allocator {
    */
   reset(): void {
     const u32 = this.u32;
-    const s = this.s;
+    const s = this.stateWord;
     let flBitmap = u32[s + S_FL];
     while (flBitmap !== 0) {
       const fl = ffs(flBitmap);
-      let slBitmap = u32[this.sm + fl];
+      let slBitmap = u32[this.slBitmaps + fl];
       while (slBitmap !== 0) {
-        u32[this.hd + (fl << this.slLog2) + ffs(slBitmap)] = 0;
+        u32[this.listHeads + (fl << this.slLog2) + ffs(slBitmap)] = 0;
         slBitmap &= slBitmap - 1;
       }
-      u32[this.sm + fl] = 0;
+      u32[this.slBitmaps + fl] = 0;
       flBitmap &= flBitmap - 1;
     }
     u32[s + S_FL] = 0;
     u32[s + S_USED] = 0;
     u32[s + S_COUNT] = 0;
-    u32[this.last >> 2] = (PREV_FREE | (tag(this.last, 0) << 24)) >>> 0;
+    u32[this.last >> 2] = (PREV_FREE | tlsfCheckBits(this.last, 0)) >>> 0;
     this.link(this.first, this.last - this.first);
   }
 
   stats(): TlsfStats {
-    const u32 = this.u32;
-    const s = this.s;
-    let freeBlocks = 0;
-    let freeBytes = 0;
-    let largest = 0;
-    const lists = this.flCount << this.slLog2;
-    for (let i = 0; i < lists; i++) {
-      for (let h = u32[this.hd + i]; h !== 0; h = u32[(h >> 2) + 1]) {
-        const size = u32[h >> 2] & SIZE_MASK;
-        freeBlocks++;
-        freeBytes += size;
-        if (size > largest) largest = size;
-      }
-    }
-    return {
-      capacityBytes: this.maxBlock,
-      usedBytes: u32[s + S_USED],
-      peakBytes: u32[s + S_PEAK],
-      allocationCount: u32[s + S_COUNT],
-      largestFreeBytes: largest === 0 ? 0 : largest - 4,
-      freeBlockCount: freeBlocks,
-      fragmentation: freeBytes === 0 ? 0 : 1 - largest / freeBytes,
-    };
+    return tlsfStats(this.u32, this.stateWord, this.region.offset + this.region.sizeBytes, describe(this.region.name), null);
   }
 
   /**
@@ -419,7 +392,7 @@ export class TlsfAllocator implements Allocator {
    */
   check(): void {
     const u32 = this.u32;
-    const s = this.s;
+    const s = this.stateWord;
     const name = "tlsf " + describe(this.region.name);
     const bad = function (h: number, what: string): never {
       return fail("Corrupt", name + ": block at " + h + ": " + what);
@@ -433,7 +406,7 @@ export class TlsfAllocator implements Allocator {
     while (h < this.last) {
       const w = u32[h >> 2];
       const size = w & SIZE_MASK;
-      if (w >>> 24 !== tag(h, size)) bad(h, "bad check byte in header " + w);
+      if (w >>> 24 !== tlsfCheckBits(h, size) >>> 24) bad(h, "bad check byte in header " + w);
       if ((w & 4) !== 0) bad(h, "reserved bit 2 set");
       if (size < TLSF_BLOCK_MIN_BYTES || h + size > this.last) bad(h, "size " + size + " out of range");
       if (((w & PREV_FREE) !== 0) !== prevFree) bad(h, "prev-free bit wrong");
@@ -444,7 +417,7 @@ export class TlsfAllocator implements Allocator {
         if (index >= this.flCount << this.slLog2) bad(h, "size " + size + " has no free list");
         let found = false;
         let steps = 0;
-        for (let f = u32[this.hd + index]; f !== 0 && steps <= freeBlocks + (this.maxBlock >> 4); f = u32[(f >> 2) + 1], steps++) {
+        for (let f = u32[this.listHeads + index]; f !== 0 && steps <= freeBlocks + (this.maxBlock >> 4); f = u32[(f >> 2) + 1], steps++) {
           if (f === h) {
             found = true;
             break;
@@ -462,7 +435,7 @@ export class TlsfAllocator implements Allocator {
     }
     if (h !== this.last) bad(h, "blocks overrun the sentinel at " + this.last);
     const sw = u32[h >> 2];
-    if ((sw & (SIZE_MASK | FREE | 4)) !== 0 || sw >>> 24 !== tag(h, 0)) bad(h, "sentinel overwritten: " + sw);
+    if ((sw & (SIZE_MASK | FREE | 4)) !== 0 || sw >>> 24 !== tlsfCheckBits(h, 0) >>> 24) bad(h, "sentinel overwritten: " + sw);
     if (((sw & PREV_FREE) !== 0) !== prevFree) bad(h, "sentinel prev-free bit wrong");
     if (used !== u32[s + S_USED]) bad(this.first, "used bytes " + used + ", counter " + u32[s + S_USED]);
     if (count !== u32[s + S_COUNT]) bad(this.first, count + " used blocks, counter " + u32[s + S_COUNT]);
@@ -470,12 +443,12 @@ export class TlsfAllocator implements Allocator {
     let listed = 0;
     const flBitmap = u32[s + S_FL];
     for (let fl = 0; fl < 32; fl++) {
-      const slBitmap = fl < this.flCount ? u32[this.sm + fl] : 0;
+      const slBitmap = fl < this.flCount ? u32[this.slBitmaps + fl] : 0;
       if (((flBitmap >>> fl) & 1) !== (slBitmap !== 0 ? 1 : 0)) bad(this.first, "first-level bit " + fl + " wrong");
       if (fl >= this.flCount) continue;
       for (let sl = 0; sl < 1 << this.slLog2; sl++) {
         const index = (fl << this.slLog2) | sl;
-        let f = u32[this.hd + index];
+        let f = u32[this.listHeads + index];
         if (((slBitmap >>> sl) & 1) !== (f !== 0 ? 1 : 0)) bad(f, "second-level bit wrong for list " + index);
         let back = 0;
         while (f !== 0) {
@@ -502,6 +475,15 @@ export class TlsfAllocator implements Allocator {
    * than the arithmetic on an interpreter.)
    */
   private find(n: number): number {
+    const h = this.findBlock(n);
+    if (DEBUG && h !== 0) {
+      assert((this.u32[h >> 2] & FREE) !== 0 && (this.u32[h >> 2] & SIZE_MASK) >= n, "tlsf find returns a free block of the size asked");
+      this.assertLink(h);
+    }
+    return h;
+  }
+
+  private findBlock(n: number): number {
     const u32 = this.u32;
     const sl = this.slLog2;
     let index: number;
@@ -509,7 +491,7 @@ export class TlsfAllocator implements Allocator {
       index = n >>> 3;
     } else {
       const m = n >= 65536 ? 16 + LOG2[n >>> 16] : n >= 256 ? 8 + LOG2[n >>> 8] : LOG2[n];
-      const h1 = u32[this.hd + (n >>> (m - sl)) + ((m - sl - 3) << sl)];
+      const h1 = u32[this.listHeads + (n >>> (m - sl)) + ((m - sl - 3) << sl)];
       if (h1 !== 0) {
         if ((u32[h1 >> 2] & SIZE_MASK) >= n) return h1;
         const h2 = u32[(h1 >> 2) + 1];
@@ -521,15 +503,15 @@ export class TlsfAllocator implements Allocator {
     }
     let fl = index >> sl;
     if (fl < this.flCount) {
-      let slBitmap = u32[this.sm + fl] & (-1 << (index & ((1 << sl) - 1)));
+      let slBitmap = u32[this.slBitmaps + fl] & (-1 << (index & ((1 << sl) - 1)));
       if (slBitmap === 0) {
-        const flBitmap = u32[this.s + S_FL] & (-2 << fl);
+        const flBitmap = u32[this.stateWord + S_FL] & (-2 << fl);
         if (flBitmap !== 0) {
           fl = LOWBIT[((flBitmap & -flBitmap) >>> 0) % 37];
-          slBitmap = u32[this.sm + fl];
+          slBitmap = u32[this.slBitmaps + fl];
         }
       }
-      if (slBitmap !== 0) return u32[this.hd + (fl << sl) + LOWBIT[((slBitmap & -slBitmap) >>> 0) % 37]];
+      if (slBitmap !== 0) return u32[this.listHeads + (fl << sl) + LOWBIT[((slBitmap & -slBitmap) >>> 0) % 37]];
     }
     return 0;
   }
@@ -540,6 +522,10 @@ export class TlsfAllocator implements Allocator {
     const i = h >> 2;
     const next = u32[i + 1];
     const prev = u32[i + 2];
+    if (DEBUG) {
+      this.assertLink(next);
+      this.assertLink(prev);
+    }
     if (next !== 0) u32[(next >> 2) + 2] = prev;
     if (prev !== 0) {
       u32[(prev >> 2) + 1] = next;
@@ -553,10 +539,12 @@ export class TlsfAllocator implements Allocator {
       const m = size >= 65536 ? 16 + LOG2[size >>> 16] : size >= 256 ? 8 + LOG2[size >>> 8] : LOG2[size];
       index = (size >>> (m - sl)) + ((m - sl - 3) << sl);
     }
-    u32[this.hd + index] = next;
+    u32[this.listHeads + index] = next;
+    if (DEBUG) this.assertLink(next);
     if (next !== 0) return;
     const fl = index >> sl;
-    if ((u32[this.sm + fl] &= ~(1 << (index & ((1 << sl) - 1)))) === 0) u32[this.s + S_FL] &= ~(1 << fl);
+    if ((u32[this.slBitmaps + fl] &= ~(1 << (index & ((1 << sl) - 1)))) === 0) u32[this.stateWord + S_FL] &= ~(1 << fl);
+    if (DEBUG) assert((u32[this.slBitmaps + fl] & (1 << (index & ((1 << sl) - 1)))) === 0, "tlsf unlink clears the bit of an emptied list");
   }
 
   /**
@@ -576,17 +564,28 @@ export class TlsfAllocator implements Allocator {
     }
     const i = h >> 2;
     const e = (h + size) >> 2;
-    const head = u32[this.hd + index];
-    u32[i] = size | FREE | ((((h >>> 3) ^ (size >>> 3) ^ (size >>> 11) ^ CHECK_SALT) & 255) << 24);
+    const head = u32[this.listHeads + index];
+    u32[i] = size | FREE | tlsfCheckBits(h, size);
     u32[i + 1] = head;
     u32[i + 2] = 0;
     u32[e - 1] = h;
     u32[e] |= PREV_FREE;
     if (head !== 0) u32[(head >> 2) + 2] = h;
-    u32[this.hd + index] = h;
+    u32[this.listHeads + index] = h;
     const fl = index >> sl;
-    u32[this.sm + fl] |= 1 << (index & ((1 << sl) - 1));
-    u32[this.s + S_FL] |= 1 << fl;
+    u32[this.slBitmaps + fl] |= 1 << (index & ((1 << sl) - 1));
+    u32[this.stateWord + S_FL] |= 1 << fl;
+    if (DEBUG) {
+      this.assertLink(h);
+      this.assertLink(head);
+      assert(size >= TLSF_BLOCK_MIN_BYTES && h + size <= this.last && u32[e - 1] === h, "tlsf link writes a block inside the heap with its boundary tag");
+      assert((u32[this.stateWord + S_FL] & (1 << fl)) !== 0 && (u32[this.slBitmaps + fl] & (1 << (index & ((1 << sl) - 1)))) !== 0, "tlsf link sets its list's bitmap bits");
+    }
+  }
+
+  /** Debug builds: a free-list link is 0 or the header of a block inside [first, last). */
+  private assertLink(h: number): void {
+    assert(h === 0 || (h >= this.first && h < this.last && (h & 7) === 4), "tlsf free-list link inside the heap");
   }
 
   /**
@@ -600,11 +599,11 @@ export class TlsfAllocator implements Allocator {
     const h = ptr - 4;
     const w = u32[h >> 2];
     const size = w & SIZE_MASK;
-    if ((w & (FREE | 4)) !== 0 || w >>> 24 !== (((h >>> 3) ^ (size >>> 3) ^ (size >>> 11) ^ CHECK_SALT) & 255) || size < TLSF_BLOCK_MIN_BYTES || h + size > this.last) return 0;
+    if ((w & (FREE | 4)) !== 0 || w >>> 24 !== tlsfCheckBits(h, size) >>> 24 || size < TLSF_BLOCK_MIN_BYTES || h + size > this.last) return 0;
     const n = h + size;
     const nw = u32[n >> 2];
     const nsize = nw & SIZE_MASK;
-    if ((nw & (PREV_FREE | 4)) !== 0 || nw >>> 24 !== (((n >>> 3) ^ (nsize >>> 3) ^ (nsize >>> 11) ^ CHECK_SALT) & 255)) return 0;
+    if ((nw & (PREV_FREE | 4)) !== 0 || nw >>> 24 !== tlsfCheckBits(n, nsize) >>> 24) return 0;
     return h;
   }
 
@@ -633,7 +632,7 @@ export class TlsfAllocator implements Allocator {
     if (ptr <= this.first || ptr >= this.last) return "outside " + (this.first + 4) + ".." + this.last;
     if ((ptr & 7) !== 0) return "not 8-aligned";
     const w = this.u32[(ptr - 4) >> 2];
-    if ((w & FREE) !== 0 && w >>> 24 === tag(ptr - 4, w & SIZE_MASK)) return "the block is free: double free?";
+    if ((w & FREE) !== 0 && w >>> 24 === tlsfCheckBits(ptr - 4, w & SIZE_MASK) >>> 24) return "the block is free: double free?";
     return "no live block header before it: interior, freed or foreign pointer";
   }
 }

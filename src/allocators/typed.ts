@@ -1,5 +1,5 @@
 import type { Allocator } from "../allocator.js";
-import { VIEW_OFFSET_MAX } from "../heap/checks.js";
+import { checkAlign, checkLength, VIEW_OFFSET_MAX } from "../heap/checks.js";
 import { copyBytes } from "../heap/memory.js";
 import { describe, fail } from "../heap/errors.js";
 
@@ -56,9 +56,19 @@ export function dupe(allocator: Allocator, bytes: ArrayLike<number>, align?: num
   return ptr;
 }
 
-/** `remap` for any allocator: in place if it can, else allocate, copy, free. */
+/**
+ * `remap` for any allocator: in place if it can (and `ptr` has the alignment asked for), else
+ * allocate, copy, free. Every argument is checked before anything changes: `align` here, the
+ * pointer and lengths by a same-length resize (which changes nothing) when it cannot stay.
+ */
 export function remapByMove(allocator: Allocator, ptr: number, len: number, newLen: number, align?: number): number {
-  if (allocator.resize(ptr, len, newLen)) return ptr;
+  const a = align === undefined ? 1 : checkAlign(align, 1);
+  if ((ptr & (a - 1)) === 0) {
+    if (allocator.resize(ptr, len, newLen)) return ptr;
+  } else {
+    allocator.resize(ptr, len, len);
+    checkLength("newLen", newLen);
+  }
   const moved = allocator.alloc(newLen, align);
   if (moved === 0) return 0;
   copyBytes(allocator.heap, moved, ptr, len < newLen ? len : newLen);

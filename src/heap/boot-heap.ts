@@ -1,4 +1,4 @@
-import { checkAlign, checkLength, HEAP_SIZE_MAX, isWholeNumber, alignForward } from "./checks.js";
+import { checkAlign, checkLength, HEAP_SIZE_MAX, isWholeNumber, alignForward, log2 } from "./checks.js";
 import { describe, fail } from "./errors.js";
 import {
   FLAG_SEALED, FORMAT_VERSION, H_CURSOR, H_FLAGS, H_MAGIC, H_REGION_COUNT, H_REGION_COUNT_MAX,
@@ -169,13 +169,4 @@ export class BootHeap {
     }
     return entry;
   }
-}
-
-function log2(powerOfTwo: number): number {
-  let n = 0;
-  while (powerOfTwo > 1) {
-    powerOfTwo >>= 1;
-    n++;
-  }
-  return n;
 }

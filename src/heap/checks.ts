@@ -43,3 +43,37 @@ export function checkPointer(value: unknown, heapSizeBytes: number): number {
   }
   return value as number;
 }
+
+/** log2 of a power of two (a loop: Espruino has no Math.log2 or Math.clz32). */
+export function log2(powerOfTwo: number): number {
+  let n = 0;
+  while (powerOfTwo > 1) {
+    powerOfTwo >>= 1;
+    n++;
+  }
+  return n;
+}
+
+/**
+ * The first arguments of every region allocator's constructor: a BootHeap and a region object.
+ * Checked before anything reads them, so a wrong value gets a coded error and the heap is
+ * unchanged (the heap's claim() then checks the region against its table).
+ */
+export function checkHeapRegion(heap: unknown, region: unknown): void {
+  const h = heap as { claim?: unknown; u32?: unknown };
+  if (h === null || typeof h !== "object" || typeof h.claim !== "function" || typeof h.u32 !== "object") {
+    fail("InvalidArgument", "heap must be a BootHeap, got " + describe(heap));
+  }
+  const r = region as { offset?: unknown; sizeBytes?: unknown };
+  if (r === null || typeof r !== "object" || !isWholeNumber(r.offset, HEAP_SIZE_MAX) || !isWholeNumber(r.sizeBytes, HEAP_SIZE_MAX)) {
+    fail("InvalidArgument", "region must be one returned by heap.carve(), got " + describe(region));
+  }
+}
+
+/**
+ * A debug-build assertion on an internal invariant: write `if (DEBUG) assert(...)` so release
+ * bundles drop the call and its condition. `what` is a constant string (no garbage per call).
+ */
+export function assert(condition: boolean, what: string): void {
+  if (!condition) fail("Corrupt", "assertion failed: " + what);
+}

@@ -1,5 +1,6 @@
 import type { BootHeap, RegionInfo } from "../heap/boot-heap.js";
-import { regionReport, RegionReport, SPAN_METADATA, SPAN_USED } from "./regions.js";
+import { regionReport, SPAN_METADATA } from "./regions.js";
+import type { RegionReport } from "./regions.js";
 
 /** Cells per region line: with a 10-column name and a 5-column percentage it fits 80 columns. */
 export const MAP_CELLS = 64;
@@ -8,8 +9,7 @@ export const CELL_USED = "#";
 export const CELL_PARTLY_USED = "+";
 export const CELL_FREE = ".";
 export const CELL_METADATA = "m";
-export const CELL_GUARD = "g";
-export const MAP_LEGEND = "# used  + partly used  . free  m metadata  g guard";
+export const MAP_LEGEND = "# used  + partly used  . free  m metadata";
 
 export interface RegionCells {
   report: RegionReport;
@@ -25,14 +25,12 @@ export function regionCells(heap: BootHeap, region: RegionInfo, cellCount: numbe
   const count = Math.ceil(region.sizeBytes / cellBytes);
   const used: number[] = [];
   const meta: number[] = [];
-  const guard: number[] = [];
   for (let i = 0; i < count; i++) {
     used.push(0);
     meta.push(0);
-    guard.push(0);
   }
   const report = regionReport(heap, region, function (start: number, len: number, spanClass: number, weight: number) {
-    const into = spanClass === SPAN_USED ? used : spanClass === SPAN_METADATA ? meta : guard;
+    const into = spanClass === SPAN_METADATA ? meta : used;
     let at = start - region.offset;
     const end = at + len;
     while (at < end) {
@@ -45,10 +43,9 @@ export function regionCells(heap: BootHeap, region: RegionInfo, cellCount: numbe
   let cells = "";
   for (let i = 0; i < count; i++) {
     const bytes = i === count - 1 ? region.sizeBytes - i * cellBytes : cellBytes;
-    if (guard[i] > 0 && guard[i] * 4 >= bytes) cells += CELL_GUARD;
-    else if (meta[i] * 2 >= bytes) cells += CELL_METADATA;
-    else if (used[i] + meta[i] + guard[i] >= bytes) cells += CELL_USED;
-    else if (used[i] + guard[i] > 0) cells += CELL_PARTLY_USED;
+    if (meta[i] * 2 >= bytes) cells += CELL_METADATA;
+    else if (used[i] + meta[i] >= bytes) cells += CELL_USED;
+    else if (used[i] > 0) cells += CELL_PARTLY_USED;
     else cells += CELL_FREE;
   }
   return { report: report, cellBytes: cellBytes, cells: cells };

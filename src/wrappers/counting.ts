@@ -174,9 +174,13 @@ export class CountingAllocator implements Allocator {
     return this.childOwns === null ? false : this.childOwns(ptr);
   }
 
+  /**
+   * The child's numbers, so peakBytes >= usedBytes (both count what the child spends, padding
+   * and headers included); allocationCount is the caller's live allocations. The caller's
+   * bytes are in counts() and peakBytes().
+   */
   stats(): AllocatorStats {
     const s = this.child.stats();
-    s.peakBytes = this.u32[this.w + W_PEAK];
     s.allocationCount = this.u32[this.w + W_LIVE];
     return s;
   }

@@ -1,6 +1,6 @@
 import { ALIGN_DEFAULT, Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap, Region } from "../heap/boot-heap.js";
-import { alignForward, checkAlign, checkLength, HEAP_SIZE_MAX, isWholeNumber } from "../heap/checks.js";
+import { alignForward, checkAlign, checkLength, HEAP_SIZE_MAX, isWholeNumber, log2 } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
 import { copyBytes } from "../heap/memory.js";
 import { createView, destroyView, dupe } from "../allocators/typed.js";
@@ -96,11 +96,11 @@ export class DebugAllocator implements Allocator {
   private readonly u8: Uint8Array;
   private readonly u32: Uint32Array;
   /** Word index of the region header. */
-  private readonly h: number;
+  private readonly header: number;
   /** Word index of the first record. */
-  private readonly t: number;
-  /** Word index of the state words in the heap header. */
-  private readonly s: number;
+  private readonly table: number;
+  /** Word index of the state words in the region's table entry. */
+  private readonly stateWord: number;
   private readonly canary: number;
   private readonly onReport: ((report: DebugReport) => void) | "throw";
   private readonly allocStacks: string[] | null;
@@ -128,22 +128,22 @@ export class DebugAllocator implements Allocator {
     const records = Math.floor((region.offset + region.sizeBytes - start - DEBUG_HEADER_BYTES) / DEBUG_RECORD_BYTES);
     if (records < 1) fail("InvalidArgument", "region " + describe(region.name) + " of " + region.sizeBytes + " bytes holds no record");
     if (child.heap.u8 === undefined) fail("InvalidArgument", "child needs a BootHeap");
-    this.s = child.heap.claim(region, "debug") >> 2;
+    this.stateWord = child.heap.claim(region, "debug") >> 2;
     this.heap = child.heap;
     this.child = child;
     this.region = region;
     this.recordCount = records;
     this.u8 = child.heap.u8;
     this.u32 = child.heap.u32;
-    this.h = start >> 2;
-    this.t = (start + DEBUG_HEADER_BYTES) >> 2;
+    this.header = start >> 2;
+    this.table = (start + DEBUG_HEADER_BYTES) >> 2;
     this.canary = canary;
     this.onReport = onReport;
     this.allocStacks = options.captureStack === true ? [] : null;
     this.freeStacks = options.captureStack === true ? [] : null;
     this.childOwns = ownershipTest(child);
     const u32 = this.u32;
-    const h = this.h;
+    const h = this.header;
     for (let i = 0; i < (DEBUG_HEADER_BYTES >> 2) + records * (DEBUG_RECORD_BYTES >> 2); i++) u32[h + i] = 0;
     u32[h + H_MAGIC] = DEBUG_MAGIC;
     u32[h + H_RECORDS] = records;
@@ -151,7 +151,7 @@ export class DebugAllocator implements Allocator {
     u32[h + H_QMAX] = qmax;
     u32[h + H_LIMIT] = limit;
     u32[h + H_FLAGS] = options.captureStack === true ? F_STACKS : 0;
-    for (let i = 0; i < 6; i++) u32[this.s + i] = 0;
+    for (let i = 0; i < 6; i++) u32[this.stateWord + i] = 0;
   }
 
   /** Bytes of region for a table of `records` allocations (48 + 32 per record). */
@@ -162,26 +162,26 @@ export class DebugAllocator implements Allocator {
 
   /** Sets the tag recorded for allocations made without one (0 to 65535) and returns the previous one: lets code tag what it allocates through other wrappers. */
   setTag(tag: number): number {
-    const previous = this.u32[this.h + H_TAG];
-    this.u32[this.h + H_TAG] = checkTag(tag);
+    const previous = this.u32[this.header + H_TAG];
+    this.u32[this.header + H_TAG] = checkTag(tag);
     return previous;
   }
 
   liveCount(): number {
-    return this.u32[this.s + S_LIVE];
+    return this.u32[this.stateWord + S_LIVE];
   }
 
   liveBytes(): number {
-    return this.u32[this.s + S_LIVE_BYTES];
+    return this.u32[this.stateWord + S_LIVE_BYTES];
   }
 
   quarantinedBytes(): number {
-    return this.u32[this.s + S_QBYTES];
+    return this.u32[this.stateWord + S_QBYTES];
   }
 
   /** Bugs reported so far (leaks included). */
   reportCount(): number {
-    return this.u32[this.h + H_REPORTS];
+    return this.u32[this.header + H_REPORTS];
   }
 
   /** `tag` (0 to 65535) is recorded with the allocation and groups leaks in `deinit()`. */
@@ -189,12 +189,17 @@ export class DebugAllocator implements Allocator {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
     const u32 = this.u32;
-    const h = this.h;
-    const s = this.s;
+    const h = this.header;
+    const s = this.stateWord;
     const t = tag === undefined ? u32[h + H_TAG] : checkTag(tag);
     const limit = u32[h + H_LIMIT];
     if (limit !== 0 && u32[s + S_LIVE_BYTES] + len > limit) return this.refuse();
-    const e = this.freeRecord();
+    let e = this.freeRecord();
+    // Quarantined blocks hold records too: give the oldest back (checked) rather than fail.
+    if (e < 0 && u32[s + S_QHEAD] !== 0) {
+      this.releaseQuarantine(u32[s + S_QBYTES] - 1);
+      e = this.freeRecord();
+    }
     if (e < 0) {
       if ((u32[h + H_FLAGS] & F_FULL_REPORTED) === 0) {
         u32[h + H_FLAGS] |= F_FULL_REPORTED;
@@ -211,7 +216,7 @@ export class DebugAllocator implements Allocator {
     for (let i = raw; i < ptr; i++) u8[i] = CANARY_BYTE;
     for (let i = ptr; i < ptr + len; i++) u8[i] = POISON_BYTE;
     for (let i = ptr + len; i < raw + rawLen; i++) u8[i] = CANARY_BYTE;
-    const r = this.t + e * 8;
+    const r = this.table + e * 8;
     u32[r + E_PTR] = ptr;
     u32[r + E_LEN] = len;
     u32[r + E_RAW] = raw;
@@ -231,6 +236,7 @@ export class DebugAllocator implements Allocator {
   }
 
   resize(ptr: number, len: number, newLen: number): boolean {
+    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     if ((newLen >>> 0) !== newLen || newLen > HEAP_SIZE_MAX) checkLength("newLen", newLen);
     const e = this.liveFor(ptr, len, "resize");
     if (e < 0) return false;
@@ -244,12 +250,13 @@ export class DebugAllocator implements Allocator {
    * moved away from goes straight back to the child (no quarantine, no poison).
    */
   remap(ptr: number, len: number, newLen: number, align?: number): number {
+    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     if ((newLen >>> 0) !== newLen || newLen > HEAP_SIZE_MAX) checkLength("newLen", newLen);
     const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
     const e = this.liveFor(ptr, len, "remap");
     if (e < 0) return 0;
     const u32 = this.u32;
-    const r = this.t + e * 8;
+    const r = this.table + e * 8;
     const raw = u32[r + E_RAW];
     const front = ptr - raw;
     if ((front & (a - 1)) !== 0) {
@@ -260,8 +267,8 @@ export class DebugAllocator implements Allocator {
       return moved;
     }
     this.checkCanaries(e, "remap");
-    const limit = u32[this.h + H_LIMIT];
-    if (limit !== 0 && newLen > len && u32[this.s + S_LIVE_BYTES] + newLen - len > limit) return 0;
+    const limit = u32[this.header + H_LIMIT];
+    if (limit !== 0 && newLen > len && u32[this.stateWord + S_LIVE_BYTES] + newLen - len > limit) return 0;
     const newRawLen = front + newLen + this.canary;
     const newRaw = this.child.remap(raw, u32[r + E_RAW_LEN], newRawLen, a);
     if (newRaw === 0) return 0;
@@ -274,8 +281,8 @@ export class DebugAllocator implements Allocator {
     u32[r + E_RAW] = newRaw;
     u32[r + E_RAW_LEN] = newRawLen;
     if (newRaw !== raw && ((u32[r + E_INFO] >> 8) & 255) < log2(a)) u32[r + E_INFO] = (u32[r + E_INFO] & ~0xff00) | (log2(a) << 8);
-    const live = (u32[this.s + S_LIVE_BYTES] += newLen - len);
-    if (live > u32[this.h + H_PEAK]) u32[this.h + H_PEAK] = live;
+    const live = (u32[this.stateWord + S_LIVE_BYTES] += newLen - len);
+    if (live > u32[this.header + H_PEAK]) u32[this.header + H_PEAK] = live;
     return newPtr;
   }
 
@@ -284,14 +291,14 @@ export class DebugAllocator implements Allocator {
     const e = this.liveFor(ptr, len, "free");
     if (e < 0) return;
     const u32 = this.u32;
-    const s = this.s;
-    const r = this.t + e * 8;
+    const s = this.stateWord;
+    const r = this.table + e * 8;
     this.checkCanaries(e, "free");
     const u8 = this.u8;
     // Poisoned while it is still ours: once the child has it, it may keep its own links there.
     for (let i = ptr; i < ptr + len; i++) u8[i] = POISON_BYTE;
     const rawLen = u32[r + E_RAW_LEN];
-    const qmax = u32[this.h + H_QMAX];
+    const qmax = u32[this.header + H_QMAX];
     const direct = qmax === 0 || rawLen > qmax;
     // If the child refuses the free (a stack freed out of order throws), the record stays live.
     if (direct) this.child.free(u32[r + E_RAW], rawLen);
@@ -306,10 +313,10 @@ export class DebugAllocator implements Allocator {
     this.setState(e, QUARANTINED);
     u32[r + E_NEXT] = 0;
     if (u32[s + S_QTAIL] === 0) u32[s + S_QHEAD] = e + 1;
-    else u32[this.t + (u32[s + S_QTAIL] - 1) * 8 + E_NEXT] = e + 1;
+    else u32[this.table + (u32[s + S_QTAIL] - 1) * 8 + E_NEXT] = e + 1;
     u32[s + S_QTAIL] = e + 1;
     u32[s + S_QBYTES] += rawLen;
-    while (u32[s + S_QBYTES] > qmax) this.releaseOldest(true);
+    if (u32[s + S_QBYTES] > qmax) this.releaseQuarantine(qmax);
   }
 
   /**
@@ -318,13 +325,13 @@ export class DebugAllocator implements Allocator {
    * the child's `check()` when it has one. Returns the number of bugs reported.
    */
   check(): number {
-    const before = this.u32[this.h + H_REPORTS];
+    const before = this.u32[this.header + H_REPORTS];
     const u32 = this.u32;
     const where = "debug " + describe(this.region.name) + ": ";
     let live = 0;
     let liveBytes = 0;
     for (let e = 0; e < this.recordCount; e++) {
-      const r = this.t + e * 8;
+      const r = this.table + e * 8;
       const state = u32[r + E_INFO] & 255;
       if (state === LIVE) {
         live++;
@@ -336,21 +343,21 @@ export class DebugAllocator implements Allocator {
         fail("Corrupt", where + "record " + e + " has state " + state);
       }
     }
-    if (live !== u32[this.s + S_LIVE] || liveBytes !== u32[this.s + S_LIVE_BYTES]) {
-      fail("Corrupt", where + live + " live records of " + liveBytes + " bytes, counters " + u32[this.s + S_LIVE] + " of " + u32[this.s + S_LIVE_BYTES]);
+    if (live !== u32[this.stateWord + S_LIVE] || liveBytes !== u32[this.stateWord + S_LIVE_BYTES]) {
+      fail("Corrupt", where + live + " live records of " + liveBytes + " bytes, counters " + u32[this.stateWord + S_LIVE] + " of " + u32[this.stateWord + S_LIVE_BYTES]);
     }
     let qbytes = 0;
     let walked = 0;
-    for (let q = u32[this.s + S_QHEAD]; q !== 0; q = u32[this.t + (q - 1) * 8 + E_NEXT]) {
-      if (q > this.recordCount || (u32[this.t + (q - 1) * 8 + E_INFO] & 255) !== QUARANTINED || ++walked > this.recordCount) {
+    for (let q = u32[this.stateWord + S_QHEAD]; q !== 0; q = u32[this.table + (q - 1) * 8 + E_NEXT]) {
+      if (q > this.recordCount || (u32[this.table + (q - 1) * 8 + E_INFO] & 255) !== QUARANTINED || ++walked > this.recordCount) {
         fail("Corrupt", where + "quarantine list broken at record " + (q - 1));
       }
-      qbytes += u32[this.t + (q - 1) * 8 + E_RAW_LEN];
+      qbytes += u32[this.table + (q - 1) * 8 + E_RAW_LEN];
     }
-    if (qbytes !== u32[this.s + S_QBYTES]) fail("Corrupt", where + "quarantine holds " + qbytes + " bytes, counter " + u32[this.s + S_QBYTES]);
+    if (qbytes !== u32[this.stateWord + S_QBYTES]) fail("Corrupt", where + "quarantine holds " + qbytes + " bytes, counter " + u32[this.stateWord + S_QBYTES]);
     const c = this.child as Allocator & { check?: () => unknown };
     if (typeof c.check === "function") c.check();
-    return u32[this.h + H_REPORTS] - before;
+    return u32[this.header + H_REPORTS] - before;
   }
 
   /**
@@ -360,7 +367,7 @@ export class DebugAllocator implements Allocator {
    */
   deinit(): "ok" | "leak" {
     this.check();
-    while (this.u32[this.s + S_QHEAD] !== 0) this.releaseOldest(false);
+    this.releaseQuarantine(-1);
     const leaks = this.leaks();
     for (let i = 0; i < leaks.length; i++) this.deliver(leaks[i]);
     return leaks.length === 0 ? "ok" : "leak";
@@ -373,7 +380,7 @@ export class DebugAllocator implements Allocator {
     const byTag: { [tag: string]: DebugReport } = {};
     const tags: number[] = [];
     for (let e = 0; e < this.recordCount; e++) {
-      const r = this.t + e * 8;
+      const r = this.table + e * 8;
       if ((u32[r + E_INFO] & 255) !== LIVE) continue;
       const rec = this.record(e);
       const key = "t" + rec.tag;
@@ -405,16 +412,18 @@ export class DebugAllocator implements Allocator {
     return this.childOwns === null ? false : this.childOwns(ptr);
   }
 
+  /**
+   * The child's numbers (canaries and the quarantine included: bytes the child cannot give
+   * others), so peakBytes >= usedBytes; allocationCount is the caller's live allocations and
+   * largestFreeBytes what one alloc could get after its canaries. The caller's own bytes:
+   * liveBytes(), and the peak of them in the table (readDebugTable).
+   */
   stats(): AllocatorStats {
     const c = this.child.stats();
     const largest = c.largestFreeBytes - 2 * this.canary;
-    return {
-      capacityBytes: c.capacityBytes,
-      usedBytes: c.usedBytes,
-      peakBytes: this.u32[this.h + H_PEAK],
-      allocationCount: this.u32[this.s + S_LIVE],
-      largestFreeBytes: largest > 0 ? largest : 0,
-    };
+    c.allocationCount = this.u32[this.stateWord + S_LIVE];
+    c.largestFreeBytes = largest > 0 ? largest : 0;
+    return c;
   }
 
   create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null {
@@ -432,7 +441,7 @@ export class DebugAllocator implements Allocator {
   // ---- internals ----
 
   private refuse(): number {
-    this.u32[this.h + H_REFUSED]++;
+    this.u32[this.header + H_REFUSED]++;
     return 0;
   }
 
@@ -440,12 +449,12 @@ export class DebugAllocator implements Allocator {
   private freeRecord(): number {
     const u32 = this.u32;
     const n = this.recordCount;
-    let e = u32[this.h + H_CURSOR];
+    let e = u32[this.header + H_CURSOR];
     if (e >= n) e = 0;
     for (let i = 0; i < n; i++) {
-      const state = u32[this.t + e * 8 + E_INFO] & 255;
+      const state = u32[this.table + e * 8 + E_INFO] & 255;
       if (state === EMPTY || state === FREED) {
-        u32[this.h + H_CURSOR] = e + 1;
+        u32[this.header + H_CURSOR] = e + 1;
         return e;
       }
       if (++e === n) e = 0;
@@ -465,7 +474,7 @@ export class DebugAllocator implements Allocator {
     const u32 = this.u32;
     let freed = -1;
     for (let e = 0; e < this.recordCount; e++) {
-      const r = this.t + e * 8;
+      const r = this.table + e * 8;
       if (u32[r + E_PTR] !== ptr) continue;
       const state = u32[r + E_INFO] & 255;
       if (state === LIVE) {
@@ -473,7 +482,7 @@ export class DebugAllocator implements Allocator {
         this.report("WrongLength", op + "(" + ptr + ", " + len + ") passes length " + len + " but the allocation is " + u32[r + E_LEN] + " bytes; nothing was " + (op === "free" ? "freed" : "changed"), this.call(op, ptr, len), e, undefined);
         return -1;
       }
-      if ((state === QUARANTINED || state === FREED) && (freed < 0 || u32[r + E_FREE_SEQ] > u32[this.t + freed * 8 + E_FREE_SEQ])) freed = e;
+      if ((state === QUARANTINED || state === FREED) && (freed < 0 || u32[r + E_FREE_SEQ] > u32[this.table + freed * 8 + E_FREE_SEQ])) freed = e;
     }
     if (freed >= 0) {
       if (op === "free") this.report("DoubleFree", "free(" + ptr + ", " + len + ") of memory already freed", this.call(op, ptr, len), freed, undefined);
@@ -487,12 +496,12 @@ export class DebugAllocator implements Allocator {
 
   private resizeRecord(e: number, newLen: number): boolean {
     const u32 = this.u32;
-    const r = this.t + e * 8;
+    const r = this.table + e * 8;
     const ptr = u32[r + E_PTR];
     const len = u32[r + E_LEN];
     this.checkCanaries(e, "resize");
-    const limit = u32[this.h + H_LIMIT];
-    if (limit !== 0 && newLen > len && u32[this.s + S_LIVE_BYTES] + newLen - len > limit) return false;
+    const limit = u32[this.header + H_LIMIT];
+    if (limit !== 0 && newLen > len && u32[this.stateWord + S_LIVE_BYTES] + newLen - len > limit) return false;
     const raw = u32[r + E_RAW];
     const newRawLen = ptr - raw + newLen + this.canary;
     if (!this.child.resize(raw, u32[r + E_RAW_LEN], newRawLen)) return false;
@@ -501,8 +510,8 @@ export class DebugAllocator implements Allocator {
     for (let i = ptr + newLen; i < raw + newRawLen; i++) u8[i] = CANARY_BYTE;
     u32[r + E_LEN] = newLen;
     u32[r + E_RAW_LEN] = newRawLen;
-    const live = (u32[this.s + S_LIVE_BYTES] += newLen - len);
-    if (live > u32[this.h + H_PEAK]) u32[this.h + H_PEAK] = live;
+    const live = (u32[this.stateWord + S_LIVE_BYTES] += newLen - len);
+    if (live > u32[this.header + H_PEAK]) u32[this.header + H_PEAK] = live;
     return true;
   }
 
@@ -510,7 +519,7 @@ export class DebugAllocator implements Allocator {
   private checkCanaries(e: number, op: "free" | "resize" | "remap" | "check" | "deinit"): boolean {
     const u32 = this.u32;
     const u8 = this.u8;
-    const r = this.t + e * 8;
+    const r = this.table + e * 8;
     const ptr = u32[r + E_PTR];
     const len = u32[r + E_LEN];
     const raw = u32[r + E_RAW];
@@ -537,7 +546,7 @@ export class DebugAllocator implements Allocator {
   private checkFreed(e: number, op: "check" | "free" | "deinit"): void {
     const u32 = this.u32;
     const u8 = this.u8;
-    const r = this.t + e * 8;
+    const r = this.table + e * 8;
     const ptr = u32[r + E_PTR];
     const len = u32[r + E_LEN];
     for (let i = ptr; i < ptr + len; i++) {
@@ -549,36 +558,55 @@ export class DebugAllocator implements Allocator {
     this.checkCanaries(e, op);
   }
 
-  /** Gives the oldest quarantined block back to the child, checking it first when `verify`. */
-  private releaseOldest(verify: boolean): void {
+  /**
+   * Gives quarantined blocks back to the child, oldest first, until at most `keepBytes` stay:
+   * checked for writes after their free, except when `keepBytes` is -1 (deinit: check() just
+   * ran, and every block goes). At most one step per record: a list broken by a stray write
+   * throws code Corrupt. Every block leaves the quarantine before its report is raised, so with
+   * onReport "throw" a report is raised once and the quarantine stays within its maximum; the
+   * first report thrown is rethrown once all the blocks asked for are back with the child.
+   */
+  private releaseQuarantine(keepBytes: number): void {
     const u32 = this.u32;
-    const s = this.s;
-    const e = u32[s + S_QHEAD] - 1;
-    const r = this.t + e * 8;
-    if (verify) this.checkFreed(e, "free");
-    u32[s + S_QHEAD] = u32[r + E_NEXT];
-    if (u32[s + S_QHEAD] === 0) u32[s + S_QTAIL] = 0;
-    u32[r + E_NEXT] = 0;
-    u32[s + S_QBYTES] -= u32[r + E_RAW_LEN];
-    this.setState(e, FREED);
-    this.child.free(u32[r + E_RAW], u32[r + E_RAW_LEN]);
+    const s = this.stateWord;
+    let thrown: unknown = null;
+    for (let steps = 0; u32[s + S_QHEAD] !== 0 && (keepBytes < 0 || u32[s + S_QBYTES] > keepBytes); steps++) {
+      const e = u32[s + S_QHEAD] - 1;
+      const r = this.table + e * 8;
+      if (steps >= this.recordCount || e >= this.recordCount || (u32[r + E_INFO] & 255) !== QUARANTINED || u32[r + E_RAW_LEN] > u32[s + S_QBYTES]) {
+        fail("Corrupt", "debug " + describe(this.region.name) + ": quarantine list broken at record " + e);
+      }
+      try {
+        if (keepBytes >= 0) this.checkFreed(e, "free");
+      } catch (report) {
+        if (thrown === null) thrown = report;
+      }
+      u32[s + S_QHEAD] = u32[r + E_NEXT];
+      if (u32[s + S_QHEAD] === 0) u32[s + S_QTAIL] = 0;
+      u32[r + E_NEXT] = 0;
+      u32[s + S_QBYTES] -= u32[r + E_RAW_LEN];
+      this.setState(e, FREED);
+      this.child.free(u32[r + E_RAW], u32[r + E_RAW_LEN]);
+    }
+    if (keepBytes >= 0 && u32[s + S_QBYTES] > keepBytes) fail("Corrupt", "debug " + describe(this.region.name) + ": the quarantine counts " + u32[s + S_QBYTES] + " bytes but its list is empty");
+    if (thrown !== null) throw thrown;
   }
 
   private setState(e: number, state: number): void {
-    const i = this.t + e * 8 + E_INFO;
+    const i = this.table + e * 8 + E_INFO;
     this.u32[i] = (this.u32[i] & ~255) | state;
   }
 
   private record(e: number): DebugRecord {
     const u32 = this.u32;
-    const r = this.t + e * 8;
+    const r = this.table + e * 8;
     const rec: DebugRecord = { ptr: u32[r + E_PTR], len: u32[r + E_LEN], align: 1 << ((u32[r + E_INFO] >> 8) & 255), tag: u32[r + E_INFO] >>> 16, seq: u32[r + E_ALLOC_SEQ] };
     if (this.allocStacks !== null && this.allocStacks[e]) rec.stack = this.allocStacks[e];
     return rec;
   }
 
   private call(op: DebugCall["op"], ptr: number, len: number): DebugCall {
-    const c: DebugCall = { op: op, ptr: ptr, len: len, seq: this.u32[this.s + S_SEQ] + 1 };
+    const c: DebugCall = { op: op, ptr: ptr, len: len, seq: this.u32[this.stateWord + S_SEQ] + 1 };
     if (this.allocStacks !== null) c.stack = stackText();
     return c;
   }
@@ -591,7 +619,7 @@ export class DebugAllocator implements Allocator {
       const rec = this.record(e);
       rep.allocation = rec;
       message += "\n  allocated: " + recordText(rec);
-      const freeSeq = this.u32[this.t + e * 8 + E_FREE_SEQ];
+      const freeSeq = this.u32[this.table + e * 8 + E_FREE_SEQ];
       if (freeSeq !== 0) {
         rep.firstFree = { seq: freeSeq };
         if (this.freeStacks !== null && this.freeStacks[e]) rep.firstFree.stack = this.freeStacks[e];
@@ -605,7 +633,7 @@ export class DebugAllocator implements Allocator {
   }
 
   private deliver(rep: DebugReport): void {
-    this.u32[this.h + H_REPORTS]++;
+    this.u32[this.header + H_REPORTS]++;
     if (this.onReport === "throw") {
       const error = new Error("DebugReport: " + rep.message) as Error & { code: string; report: DebugReport };
       error.code = "DebugReport";
@@ -629,15 +657,6 @@ function freesOnlyTop(child: Allocator): boolean {
 function checkTag(tag: unknown): number {
   if (!isWholeNumber(tag, 65535)) fail("InvalidArgument", "tag must be a whole number from 0 to 65535, got " + describe(tag));
   return tag as number;
-}
-
-function log2(powerOfTwo: number): number {
-  let n = 0;
-  while (powerOfTwo > 1) {
-    powerOfTwo >>= 1;
-    n++;
-  }
-  return n;
 }
 
 function recordText(rec: DebugRecord): string {

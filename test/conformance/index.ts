@@ -1,5 +1,6 @@
 import { allocatorCases } from "./allocator-cases.js";
 import type { Case } from "./harness.js";
+import { hardeningCases } from "./hardening-cases.js";
 import { heapCases } from "./heap-cases.js";
 import { specificCases } from "./specific-cases.js";
 import { structCases } from "./struct-cases.js";
@@ -10,5 +11,5 @@ import { wrapperCases } from "./wrapper-cases.js";
 export function allCases(): Case[] {
   let cases: Case[] = heapCases();
   for (let i = 0; i < subjectFactories.length; i++) cases = cases.concat(allocatorCases(subjectFactories[i]));
-  return cases.concat(specificCases(), structCases(), wrapperCases());
+  return cases.concat(specificCases(), structCases(), wrapperCases(), hardeningCases());
 }

@@ -6,6 +6,7 @@ import { BootHeap } from "../../src/heap/boot-heap.js";
 import { ArenaAllocator } from "../../src/allocators/arena.js";
 import { FixedBufferAllocator } from "../../src/allocators/fixed-buffer.js";
 import { MemoryPool } from "../../src/allocators/pool.js";
+import { TlsfAllocator } from "../../src/allocators/tlsf.js";
 import { struct } from "../../src/layout/struct.js";
 import { DEBUG } from "../../src/build-mode.js";
 import { CANARY_BYTE, DebugAllocator, DebugAllocatorOptions, DebugReport, POISON_BYTE } from "../../src/wrappers/debug.js";
@@ -763,7 +764,7 @@ function checkAllCases(): Case[] {
       name: "instrument: DebugAllocator + CountingAllocator in debug builds, the allocator itself in release",
       run: function () {
         const heap = new BootHeap(16384);
-        const pool = new MemoryPool(heap, heap.carve(4096, 8, "p"), 64);
+        const pool = new TlsfAllocator(heap, heap.carve(4096, 8, "p"));
         const reports: DebugReport[] = [];
         const a = instrument(heap, pool, "pdebug", { records: 8, onReport: function (r) { reports.push(r); } });
         const p = a.alloc(16);
@@ -778,7 +779,7 @@ function checkAllCases(): Case[] {
           checkEqual((d as DebugAllocator).deinit(), "ok", "deinit");
         } else {
           check(a === pool, "unchanged in release");
-          checkThrows(function () { a.free(p, 16); }, "InvalidFree", "the pool's own check still works");
+          checkThrows(function () { a.free(p, 16); }, "InvalidFree", "the allocator's own check still works");
           checkEqual(debugAllocatorOf(a), null, "no debug allocator");
         }
       },

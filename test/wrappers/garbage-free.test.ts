@@ -31,7 +31,7 @@ const HOT: Array<[string, object, string[]]> = [
   ["FallbackAllocator", FallbackAllocator.prototype, ["alloc", "free", "resize", "remap", "owner", "ownsPtr"]],
   ["PressureAllocator", PressureAllocator.prototype, ["alloc", "free", "resize", "remap", "allocOrShrink", "underPressure", "relieve"]],
   // DebugAllocator: allowed to allocate a report when it reports a bug, and stack text with captureStack.
-  ["DebugAllocator", DebugAllocator.prototype, ["alloc", "free", "resize", "remap", "liveFor", "resizeRecord", "checkCanaries", "checkFreed", "releaseOldest", "freeRecord", "setState", "refuse"]],
+  ["DebugAllocator", DebugAllocator.prototype, ["alloc", "free", "resize", "remap", "liveFor", "resizeRecord", "checkCanaries", "checkFreed", "releaseQuarantine", "freeRecord", "setState", "refuse"]],
 ];
 
 describe("hot paths make no garbage", () => {
