@@ -9,9 +9,6 @@ import { CMD_COMMAND, CMD_CONFIG, CMD_DBSIZE, CMD_DEL, CMD_ECHO, CMD_EXISTS, CMD
   CMD_LRANGE, CMD_PING, CMD_QUIT, CMD_RPUSH, CMD_SAVE, CMD_SELECT, CMD_SET, CMD_TTL, CMD_TYPE, COMMANDS, T_ARITY1, T_ARITY2, T_DBINDEX, T_EMPTY,
   T_EMPTYBULK, T_NOTINT, T_OK, T_PONG, T_SAVEFAIL, T_SYNTAX, T_TOOMANY, T_UNKNOWN1, T_UNKNOWN2, W_ASYNC, W_GET, W_SYNC } from "./text.js";
 import type { Kv } from "./kv.js";
-import { delExistsCommand, getCommand, incrCommand, setCommand, ttlCommand, typeCommand } from "./keys-commands.js";
-import { llenCommand, lpopCommand, lrangeCommand, pushCommand } from "./list-commands.js";
-import { infoCommand } from "./info.js";
 
 /** Slots of the command table: a power of two, well above the number of commands. */
 const SLOTS = 64;
@@ -65,8 +62,9 @@ export class CommandTable {
   }
 }
 
-/** Runs the request in kv's argument table; its reply goes to kv.reply. */
-export function runCommand(kv: Kv): void {
+/** Runs the request in kv's argument table; its reply goes to kv.reply. A method of Kv (kv.ts). */
+export function runCommand(this: Kv): void {
+  const kv = this;
   const args = kv.args;
   const reply = kv.reply;
   const argc = args.count();
@@ -80,33 +78,33 @@ export function runCommand(kv: Kv): void {
     case CMD_ECHO:
       return argc !== 2 ? wrongArity(kv, id) : reply.bulk(args.offset(1), args.length(1));
     case CMD_SET:
-      return argc < 3 ? wrongArity(kv, id) : setCommand(kv, argc);
+      return argc < 3 ? wrongArity(kv, id) : kv.setCommand(argc);
     case CMD_GET:
-      return argc !== 2 ? wrongArity(kv, id) : getCommand(kv);
+      return argc !== 2 ? wrongArity(kv, id) : kv.getCommand();
     case CMD_DEL:
     case CMD_EXISTS:
-      return argc < 2 ? wrongArity(kv, id) : delExistsCommand(kv, argc, id === CMD_DEL);
+      return argc < 2 ? wrongArity(kv, id) : kv.delExistsCommand(argc, id === CMD_DEL);
     case CMD_INCR:
-      return argc !== 2 ? wrongArity(kv, id) : incrCommand(kv);
+      return argc !== 2 ? wrongArity(kv, id) : kv.incrCommand();
     case CMD_DBSIZE:
       // Expired keys are removed first.
       return argc !== 1 ? wrongArity(kv, id) : reply.int(kv.store.sweep());
     case CMD_RPUSH:
     case CMD_LPUSH:
-      return argc < 3 ? wrongArity(kv, id) : pushCommand(kv, argc, id === CMD_LPUSH);
+      return argc < 3 ? wrongArity(kv, id) : kv.pushCommand(argc, id === CMD_LPUSH);
     case CMD_LRANGE:
-      return argc !== 4 ? wrongArity(kv, id) : lrangeCommand(kv);
+      return argc !== 4 ? wrongArity(kv, id) : kv.lrangeCommand();
     case CMD_LLEN:
-      return argc !== 2 ? wrongArity(kv, id) : llenCommand(kv);
+      return argc !== 2 ? wrongArity(kv, id) : kv.llenCommand();
     case CMD_LPOP:
-      return argc < 2 || argc > 3 ? wrongArity(kv, id) : lpopCommand(kv, argc);
+      return argc < 2 || argc > 3 ? wrongArity(kv, id) : kv.lpopCommand(argc);
     case CMD_FLUSHALL:
       // SYNC and ASYNC both flush at once (there is no background thread to hand it to).
       if (argc > 2 || (argc === 2 && !args.is(1, W_SYNC) && !args.is(1, W_ASYNC))) return reply.error(T_SYNTAX);
       kv.store.flush();
       return reply.text(T_OK);
     case CMD_INFO:
-      return infoCommand(kv, argc);
+      return kv.infoCommand(argc);
     case CMD_SAVE:
       if (argc !== 1) return wrongArity(kv, id);
       kv.u32[(kv.state + K_SAVES) >> 2]++;
@@ -133,9 +131,9 @@ export function runCommand(kv: Kv): void {
       if (!args.int(1)) return reply.error(T_NOTINT);
       return args.intValue === 0 ? reply.text(T_OK) : reply.error(T_DBINDEX);
     case CMD_TYPE:
-      return argc !== 2 ? wrongArity(kv, id) : typeCommand(kv);
+      return argc !== 2 ? wrongArity(kv, id) : kv.typeCommand();
     case CMD_TTL:
-      return argc !== 2 ? wrongArity(kv, id) : ttlCommand(kv);
+      return argc !== 2 ? wrongArity(kv, id) : kv.ttlCommand();
   }
   return unknownCommand(kv);
 }

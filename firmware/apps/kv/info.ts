@@ -4,7 +4,8 @@
 import { K_COMMANDS, K_CONNS, K_ERRORS, K_REJECTED, K_SAVES, kvMemoryReport } from "./config.js";
 import type { Kv } from "./kv.js";
 
-export function infoCommand(kv: Kv, argc: number): void {
+export function infoCommand(this: Kv, argc: number): void {
+  const kv = this;
   const args = kv.args;
   const u32 = kv.u32;
   // Redis 7 takes any number of sections; none, "all", "everything" or "default" is every one,

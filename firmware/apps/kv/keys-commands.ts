@@ -4,7 +4,7 @@
 import { E_EXPIRE, E_KEY, E_LEN, E_TYPE, TYPE_LIST, TYPE_STRING } from "./config.js";
 import { INT_MAX } from "./args.js";
 import type { Kv } from "./kv.js";
-import { digitCount, digitsAt } from "./reply.js";
+import { digitsAt } from "./reply.js";
 import { nowMs } from "./store.js";
 import { T_EXPIRE, T_KEYLONG, T_NIL, T_NOTINT, T_OK, T_OOM_KEYS, T_OVERFLOW, T_SYNTAX, T_TYPE_LIST, T_TYPE_NONE, T_TYPE_STRING, T_VALUELONG,
   T_WRONGTYPE, W_EX, W_EXAT, W_GET, W_KEEPTTL, W_NX, W_PX, W_PXAT, W_XX } from "./text.js";
@@ -39,7 +39,8 @@ export function insertArg(kv: Kv, type: number): number {
  * Redis 7 parses it: options in any order, the same one repeated is allowed (the last expiry
  * wins), conflicting ones are a syntax error, and the expiry value is checked after them all.
  */
-export function setCommand(kv: Kv, argc: number): void {
+export function setCommand(this: Kv, argc: number): void {
+  const kv = this;
   const args = kv.args;
   const reply = kv.reply;
   const keyLength = args.length(1);
@@ -98,7 +99,8 @@ export function setCommand(kv: Kv, argc: number): void {
   if (!get) reply.text(T_OK);
 }
 
-export function getCommand(kv: Kv): void {
+export function getCommand(this: Kv): void {
+  const kv = this;
   const e = findArg(kv, 1);
   if (e === 0) return kv.reply.text(T_NIL);
   if (kv.u8[e + E_TYPE] !== TYPE_STRING) return kv.reply.error(T_WRONGTYPE);
@@ -106,7 +108,8 @@ export function getCommand(kv: Kv): void {
 }
 
 /** DEL and EXISTS: the count of the keys named that exist (and, for DEL, are removed). */
-export function delExistsCommand(kv: Kv, argc: number, del: boolean): void {
+export function delExistsCommand(this: Kv, argc: number, del: boolean): void {
+  const kv = this;
   let n = 0;
   for (let i = 1; i < argc; i++) {
     const e = findArg(kv, i);
@@ -119,7 +122,8 @@ export function delExistsCommand(kv: Kv, argc: number, del: boolean): void {
 }
 
 /** INCR on integers up to INT_MAX (2^53 - 1): a JS number, not Redis's int64. */
-export function incrCommand(kv: Kv): void {
+export function incrCommand(this: Kv): void {
+  const kv = this;
   const args = kv.args;
   const reply = kv.reply;
   if (args.length(1) > kv.keySizeMax) return reply.error(T_KEYLONG);
@@ -132,7 +136,10 @@ export function incrCommand(kv: Kv): void {
   }
   if (v >= INT_MAX) return reply.error(T_OVERFLOW);
   v++;
-  if (digitCount(v) > kv.valueSizeMax) return reply.error(T_VALUELONG);
+  // The new value's length in decimal must fit the value bytes.
+  let digits = v < 0 ? 2 : 1;
+  for (let rest = v < 0 ? -v : v; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  if (digits > kv.valueSizeMax) return reply.error(T_VALUELONG);
   if (e === 0) {
     e = insertArg(kv, TYPE_STRING);
     if (e === 0) return reply.error(T_OOM_KEYS);
@@ -142,14 +149,16 @@ export function incrCommand(kv: Kv): void {
   return reply.int(v);
 }
 
-export function typeCommand(kv: Kv): void {
+export function typeCommand(this: Kv): void {
+  const kv = this;
   const e = findArg(kv, 1);
   if (e === 0) return kv.reply.text(T_TYPE_NONE);
   return kv.reply.text(kv.u8[e + E_TYPE] === TYPE_LIST ? T_TYPE_LIST : T_TYPE_STRING);
 }
 
 /** Seconds left, rounded as Redis does; -1 without an expiry, -2 for no key. */
-export function ttlCommand(kv: Kv): void {
+export function ttlCommand(this: Kv): void {
+  const kv = this;
   const e = findArg(kv, 1);
   if (e === 0) return kv.reply.int(-2);
   const at = kv.f64[(e + E_EXPIRE) >> 3];

@@ -17,7 +17,8 @@ function listArg(kv: Kv, i: number): number {
 }
 
 /** RPUSH and LPUSH: all elements or none. */
-export function pushCommand(kv: Kv, argc: number, left: boolean): void {
+export function pushCommand(this: Kv, argc: number, left: boolean): void {
+  const kv = this;
   const args = kv.args;
   const reply = kv.reply;
   const lists = kv.lists;
@@ -42,7 +43,8 @@ export function pushCommand(kv: Kv, argc: number, left: boolean): void {
   return reply.int(kv.u32[(e + E_LEN) >> 2]);
 }
 
-export function lrangeCommand(kv: Kv): void {
+export function lrangeCommand(this: Kv): void {
+  const kv = this;
   const args = kv.args;
   const reply = kv.reply;
   if (!args.int(2)) return reply.error(T_NOTINT);
@@ -62,14 +64,16 @@ export function lrangeCommand(kv: Kv): void {
   kv.lists.range(e, from, to, kv.onBulk);
 }
 
-export function llenCommand(kv: Kv): void {
+export function llenCommand(this: Kv): void {
+  const kv = this;
   const e = listArg(kv, 1);
   if (e < 0) return;
   return kv.reply.int(e === 0 ? 0 : kv.u32[(e + E_LEN) >> 2]);
 }
 
 /** LPOP key [count]; a list that becomes empty is deleted, as in Redis. */
-export function lpopCommand(kv: Kv, argc: number): void {
+export function lpopCommand(this: Kv, argc: number): void {
+  const kv = this;
   const args = kv.args;
   const reply = kv.reply;
   let count = -1;

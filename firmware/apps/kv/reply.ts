@@ -204,14 +204,3 @@ export function digitsAt(u8: Uint8Array, q: number, v: number): number {
   }
   return q;
 }
-
-/** The number of characters of v in decimal. */
-export function digitCount(v: number): number {
-  let n = v < 0 ? 2 : 1;
-  if (v < 0) v = -v;
-  while (v >= 10) {
-    v = Math.floor(v / 10);
-    n++;
-  }
-  return n;
-}

@@ -29,19 +29,6 @@ export interface NetModule {
 /** A received chunk: a String of bytes 0-255 on the device, or a Uint8Array-like. */
 type Chunk = string | { length: number; [index: number]: number };
 
-/** The bytes u8[p..p+n) as a String of chars 0-255, eight per fromCharCode call. */
-export function bytesToString(u8: Uint8Array, p: number, n: number): string {
-  let s = "";
-  let i = 0;
-  // Called as a method: a detached native may not find its `this` on every engine.
-  for (; i + 8 <= n; i += 8) {
-    const q = p + i;
-    s += String.fromCharCode(u8[q], u8[q + 1], u8[q + 2], u8[q + 3], u8[q + 4], u8[q + 5], u8[q + 6], u8[q + 7]);
-  }
-  for (; i < n; i++) s += String.fromCharCode(u8[p + i]);
-  return s;
-}
-
 export class KvServer {
   readonly kv: Kv;
   /** The pools of connection records, receive buffers and send buffers (regions conns, rx, tx). */
@@ -74,11 +61,28 @@ export class KvServer {
     const self = this;
     kv.reply.send = function (c: number, p: number, n: number) {
       const socket = self.sockets[self.u32[(c + C_SLOT) >> 2]];
-      if (socket !== null) socket.write(bytesToString(self.u8, p, n));
+      if (socket !== null) socket.write(self.bytesToString(p, n));
     };
     kv.clients = function () {
       return self.live;
     };
+  }
+
+  /**
+   * The heap bytes u8[p..p+n) as a String of chars 0-255, eight per fromCharCode call: the one
+   * string a write needs. (A method: the minifier would make a function called from one place
+   * anew at every call.)
+   */
+  bytesToString(p: number, n: number): string {
+    const u8 = this.u8;
+    let s = "";
+    let i = 0;
+    for (; i + 8 <= n; i += 8) {
+      const q = p + i;
+      s += String.fromCharCode(u8[q], u8[q + 1], u8[q + 2], u8[q + 3], u8[q + 4], u8[q + 5], u8[q + 6], u8[q + 7]);
+    }
+    for (; i < n; i++) s += String.fromCharCode(u8[p + i]);
+    return s;
   }
 
   /** Listens on `port` with `net`; returns the server. */
