@@ -17,7 +17,7 @@ export interface BundleOptions {
 export async function bundle(input: string, options: BundleOptions): Promise<string> {
   const plugins: Plugin[] = [
     replace({ preventAssignment: true, values: { __DEBUG__: String(options.debug) } }) as Plugin,
-    typescript({ tsconfig: "./tsconfig.json", compilerOptions: ES5, include: ["src/**/*.ts", "test/**/*.ts", "firmware/**/*.ts"], noForceEmit: false }) as Plugin,
+    typescript({ tsconfig: "./tsconfig.json", compilerOptions: ES5, include: ["src/**/*.ts", "plan/**/*.ts", "test/**/*.ts", "firmware/**/*.ts"], noForceEmit: false }) as Plugin,
   ];
   if (options.minify) plugins.push(terser(terserOptions) as Plugin);
   const build = await rollup({ input: input, plugins: plugins, onwarn: function () {} });
