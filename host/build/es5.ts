@@ -8,10 +8,12 @@
 // stops inlining functions with arguments, whose `var`s a late pass would add after hoisting.
 // The build gates (host/rules/gates.ts) check every bundle for it. wrap_iife: Espruino's parser
 // takes a `function` at the start of a for-initialiser for a declaration
-// (`for(function(){}();;)` is a SyntaxError there); `(function(){})()` parses.
+// (`for(function(){}();;)` is a SyntaxError there); `(function(){})()` parses. reduce_funcs:
+// false keeps a function called from one place a declaration: pasted into its caller it would be
+// a function expression, a new closure (garbage) on every call of a hot path (found in kv).
 export const terserOptions = {
   ecma: 5 as const,
   mangle: { reserved: ["of", "static", "undefined"] },
-  compress: { passes: 2, hoist_vars: true, inline: 1 as const },
+  compress: { passes: 2, hoist_vars: true, inline: 1 as const, reduce_funcs: false },
   format: { comments: false, wrap_iife: true },
 };
