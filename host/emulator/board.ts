@@ -299,7 +299,9 @@ export class EmulatedBoard {
     const prepared = prepareCode(source, firstLine);
     if (text === "flash") this.memory.chargeFlashCode(prepared.retainedFunctionCount);
     else if (text === "ram" && this.chargeCodeText) this.memory.chargeCode(prepared.retainedSourceChars);
-    return new vm.Script(prepared.code, { filename, lineOffset: firstLine - 1 }).runInContext(this.ctx.context);
+    const value = new vm.Script(prepared.code, { filename, lineOffset: firstLine - 1 }).runInContext(this.ctx.context);
+    if (prepared.deferredError) throw prepared.deferredError;
+    return value;
   }
 
   /** Runs program code; prints what escapes it; then deferred actions and the prompt. */
@@ -330,11 +332,25 @@ export class EmulatedBoard {
       if (e.reason === "memory") this.write(`New interpreter error: ${this.errorFlagList.join(",")}\r\n`);
       return;
     }
+    if (this.handledByProcess(e)) return;
     if (e instanceof EspruinoSyntaxError) {
       this.write(`Uncaught SyntaxError: ${e.message}\r\n`);
       return;
     }
     this.write(`Uncaught ${describeError(e, (v) => this.format(v))}\r\n`);
+  }
+
+  /** `process.on('uncaughtException', fn)` handlers get the error instead of the console, as on the device. */
+  private handledByProcess(e: unknown): boolean {
+    const process = this.global.process as { emit(event: string, error: unknown): boolean } | undefined;
+    const error = e instanceof EspruinoSyntaxError ? this.ctx.makeError(e.message) : e;
+    try {
+      return process?.emit("uncaughtException", error) === true;
+    } catch (inner) {
+      if (inner instanceof BoardInterrupt) throw inner;
+      this.write(`Uncaught ${describeError(inner, (v) => this.format(v))}\r\n`);
+      return true;
+    }
   }
 
   private afterTask(): void {

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MISSING_GLOBALS, MISSING_STATICS, MISSING_METHODS, VIEW_BYTE_OFFSET_MAX, ARRAY_BUFFER_BYTES_MAX } from "../rules/espruino-rules.js";
 import { BoardInterrupt } from "./interrupt.js";
+import { PRESENT_ON_DEVICE } from "./device-present.js";
 import type { Hooks } from "./system-hooks.js";
 
 const preludeSource = (file: string): string => readFileSync(fileURLToPath(new URL(`./prelude/${file}`, import.meta.url)), "utf8");
@@ -14,6 +15,8 @@ const BUILTINS_JS = preludeSource("builtins.js");
 const ENVIRONMENT_JS = preludeSource("environment.js");
 /** Native modules, each added to environment.js's `natives`. */
 const MODULE_PRELUDES = ["storage.js", "net.js"].map((file) => ({ file, source: preludeSource(file) }));
+/** The device's own built-ins that V8 lacks; runs last. */
+const EXTRAS_JS = preludeSource("espruino-extras.js");
 
 export interface BuiltinHooks {
   flags: Int32Array;
@@ -56,12 +59,12 @@ export function createBoardContext(builtins: BuiltinHooks, sys: Hooks, beforePre
   const RealError = vm.runInContext("Error", context) as ErrorConstructor;
   const makeError = (message: string): Error => new RealError(message);
   const global = vm.runInContext("this", context);
-  const install = vm.runInContext(BUILTINS_JS, context, { filename: "builtins.js" }) as (hooks: unknown) => void;
-  install.call(global, {
+  const install = vm.runInContext(BUILTINS_JS, context, { filename: "builtins.js" }) as (hooks: unknown) => unknown;
+  const events = install.call(global, {
     ...builtins,
     isInterrupt: (e: unknown) => e instanceof BoardInterrupt,
-    missingGlobals: [...MISSING_GLOBALS],
-    missingStatics: [...MISSING_STATICS],
+    missingGlobals: MISSING_GLOBALS.filter((n) => !PRESENT_ON_DEVICE.has(n)),
+    missingStatics: MISSING_STATICS.filter((n) => !PRESENT_ON_DEVICE.has(n)),
     missingMethods: [...MISSING_METHODS],
     viewByteOffsetMax: VIEW_BYTE_OFFSET_MAX,
     arrayBufferBytesMax: ARRAY_BUFFER_BYTES_MAX,
@@ -73,5 +76,7 @@ export function createBoardContext(builtins: BuiltinHooks, sys: Hooks, beforePre
     const addModule = vm.runInContext(m.source, context, { filename: m.file }) as (sys: unknown, env: unknown) => void;
     addModule.call(global, hooks, api);
   }
+  const addExtras = vm.runInContext(EXTRAS_JS, context, { filename: "espruino-extras.js" }) as (sys: unknown, env: unknown, events: unknown) => void;
+  addExtras.call(global, hooks, api, events);
   return { context, format: (v) => api.format(v, 0), makeError };
 }

@@ -2,12 +2,15 @@
 // code the emulator ran, with syntax.ts's hooks in it; the console shows functions as the
 // device does, with their own source, so the hooks are taken out again here.
 import { parse, type Node } from "acorn";
-import { HOOK_FLAGS, HOOK_TICK, HOOK_CATCH, HOOK_STORE, ADDED_BRACE_MARK } from "./syntax.js";
+import { HOOK_FLAGS, HOOK_TICK, HOOK_CATCH, HOOK_STORE, ADDED_BRACE_MARK, CATCH_BINDING, LOOP_LET_OPEN, LOOP_LET_KEYWORD, LOOP_LET_CLOSE } from "./syntax.js";
 
 type AnyNode = Node & Record<string, unknown>;
 
 const TICK = `if(${HOOK_FLAGS}[0])${HOOK_TICK}();`;
 const CATCH = new RegExp(`${HOOK_CATCH}\\([A-Za-z_$][\\w$]*\\);`, "g");
+const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+/** `{let i,j;/*__bhO*\/` before a loop whose `let` the emulator moved out (syntax.ts). */
+const LOOP_LET_BLOCK = new RegExp(`\\{let [\\w$,]+;${escape(LOOP_LET_OPEN)}`, "g");
 
 function isStoreHook(n: AnyNode): boolean {
   return n.type === "CallExpression" && (n.callee as AnyNode).type === "Identifier" && (n.callee as AnyNode).name === HOOK_STORE && (n.arguments as AnyNode[]).length === 3;
@@ -42,7 +45,11 @@ export function originalFunctionText(text: string): string {
     .split("{" + ADDED_BRACE_MARK + TICK).join("")
     .split(ADDED_BRACE_MARK + "}").join("")
     .split(TICK).join("")
-    .replace(CATCH, "");
+    .replace(CATCH, "")
+    .split(`(${CATCH_BINDING}){`).join("{")
+    .replace(LOOP_LET_BLOCK, "")
+    .split(LOOP_LET_KEYWORD).join("let")
+    .split(LOOP_LET_CLOSE + "}").join("");
   if (!withoutTicks.includes(HOOK_STORE)) return withoutTicks;
   try {
     const wrapped = `(${withoutTicks})`;

@@ -12,6 +12,12 @@ export const HOOK_TICK = "__bhT";
 export const HOOK_CATCH = "__bhC";
 export const HOOK_STORE = "__bhW";
 export const HOOK_LENGTH = "__bhL";
+/** Mark the `let` loop rewrite (shareLoopVariable) so function-text.ts can undo it. */
+export const LOOP_LET_OPEN = "/*__bhO*/";
+export const LOOP_LET_KEYWORD = "/*__bhK*/";
+export const LOOP_LET_CLOSE = "/*__bhZ*/";
+/** The binding given to a `catch {` without one. */
+export const CATCH_BINDING = "__bhE";
 /** Marks the braces added around a loop body that had none, so they can be taken out again. */
 export const ADDED_BRACE_MARK = "/*__bhB*/";
 
@@ -28,6 +34,11 @@ export interface PreparedCode {
   retainedSourceChars: number;
   /** Functions and classes the code defines outside any other function. */
   retainedFunctionCount: number;
+  /**
+   * The device runs statement by statement as it parses: code before a statement it cannot parse
+   * runs, then the SyntaxError is thrown. Set when `code` is that leading part of the source.
+   */
+  deferredError?: EspruinoSyntaxError;
 }
 
 type AnyNode = Node & Record<string, unknown> & { loc?: { start: { line: number; column: number } } };
@@ -103,10 +114,11 @@ function checkNode(node: AnyNode, parent: AnyNode | null, key: string): void {
       reject(node, "Got ID:await expected EOF (async/await is not supported)");
     case "YieldExpression":
       reject(node, "Got ID:yield expected EOF (generators are not supported)");
-    case "PropertyDefinition":
+    // Class fields are accepted by 2v29; private names and static blocks are not.
     case "StaticBlock":
+      reject(node, "Got '{' expected ID (static blocks are not supported)");
     case "PrivateIdentifier":
-      reject(node, "Got '=' expected '(' (class fields are not supported)");
+      reject(node, "Got '#' expected '}' (private class members are not supported)");
     case "ImportExpression":
     case "MetaProperty":
       reject(node, `Got '.' expected EOF (${node.type} is not supported)`);
@@ -118,14 +130,8 @@ function checkNode(node: AnyNode, parent: AnyNode | null, key: string): void {
     case "MethodDefinition":
       if (node.computed) reject(node, "Got '[' expected ID (computed keys are not supported)");
       break;
-    case "CatchClause":
-      if (!node.param) reject(node, "Got '{' expected '(' (catch needs a binding)");
-      break;
     case "Literal":
       if (typeof node.bigint === "string") reject(node, "Got ID expected EOF (BigInt literals are not supported)");
-      if (typeof node.raw === "string" && /^[0-9.]/.test(node.raw) && node.raw.includes("_")) {
-        reject(node, "Got ID expected EOF (numeric separators are not supported)");
-      }
       break;
     case "Identifier": {
       const name = node.name as string;
@@ -185,19 +191,22 @@ function scopeNames(fn: AnyNode): Set<string> {
   return names;
 }
 
-/** How often each name is declared with let/const/class in a function (or program), nested blocks included. */
-function lexicalCounts(fn: AnyNode): Map<string, number> {
-  const counts = new Map<string, number>();
-  const add = (name: string): void => void counts.set(name, (counts.get(name) ?? 0) + 1);
-  const visit = (node: AnyNode): void => {
-    if (node.type === "VariableDeclaration" && node.kind !== "var") {
-      for (const d of node.declarations as AnyNode[]) if ((d.id as AnyNode).type === "Identifier") add((d.id as AnyNode).name as string);
+/** How many line ends before a parse error are tried as the end of the code that runs first. */
+const PREFIX_TRIES = 50;
+
+/** The longest run of whole lines before `errorPos` that parses and holds a statement, or null. */
+function runnablePrefix(source: string, errorPos: number): string | null {
+  let cut = source.lastIndexOf("\n", errorPos);
+  for (let tries = 0; cut > 0 && tries < PREFIX_TRIES; tries++, cut = source.lastIndexOf("\n", cut - 1)) {
+    const prefix = source.slice(0, cut);
+    try {
+      const program = parse(prefix, { ecmaVersion: "latest", sourceType: "script" }) as unknown as { body: unknown[] };
+      return program.body.length > 0 ? prefix : null;
+    } catch {
+      // not a statement boundary; try the line end before
     }
-    if (node.type === "ClassDeclaration" && node.id) add((node.id as AnyNode).name as string);
-    for (const [, c] of children(node)) if (!FUNCTIONS.has(c.type)) visit(c);
-  };
-  visit(fn.type === "Program" ? fn : (fn.body as AnyNode));
-  return counts;
+  }
+  return null;
 }
 
 /**
@@ -211,30 +220,28 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
   try {
     program = parse(source, { ecmaVersion: "latest", sourceType: "script", locations: true, allowReturnOutsideFunction: false }) as unknown as AnyNode;
   } catch (e) {
-    const err = e as Error & { loc?: { line: number; column: number } };
+    const err = e as Error & { loc?: { line: number; column: number }; pos?: number };
     const line = (err.loc?.line ?? 1) + lineOffset;
     const column = (err.loc?.column ?? 0) + 1;
-    throw new EspruinoSyntaxError(err.message.replace(/\s*\(\d+:\d+\)$/, ""), line, column);
+    const syntaxError = new EspruinoSyntaxError(err.message.replace(/\s*\(\d+:\d+\)$/, ""), line, column);
+    const prefix = runnablePrefix(source, err.pos ?? 0);
+    if (prefix === null) throw syntaxError;
+    return { ...prepareCode(prefix, firstLine), deferredError: syntaxError };
   }
   const edits: Edit[] = [];
   let retainedSourceChars = 0;
   let retainedFunctionCount = 0;
-  // The innermost function (or the program) around the node being visited, for the let rewrite.
-  const owners: AnyNode[] = [program];
-  const lexical = new Map<AnyNode, Map<string, number>>();
-
   // On the device a `let` loop variable is one variable for all iterations (closures see the
-  // last value): `var` gives V8 the same behaviour, unless that would clash with another
-  // lexical declaration of the name in the function.
-  const shareLoopVariable = (decl: AnyNode): void => {
+  // last value) that does not exist after the loop: `for (let i = 0; …) body` becomes
+  // `{let i;for ( i = 0; …) body}`, one binding in a block of its own around the loop.
+  const shareLoopVariable = (loop: AnyNode, decl: AnyNode, depth: number): void => {
     if (decl.type !== "VariableDeclaration" || decl.kind !== "let") return;
-    const owner = owners[owners.length - 1];
-    if (!lexical.has(owner)) lexical.set(owner, lexicalCounts(owner));
-    const counts = lexical.get(owner)!;
-    for (const d of decl.declarations as AnyNode[]) {
-      if ((d.id as AnyNode).type !== "Identifier" || counts.get((d.id as AnyNode).name as string) !== 1) return;
-    }
-    edits.push(replace(decl.start, decl.start + 3, "var"));
+    const names = (decl.declarations as AnyNode[]).map((d) => (d.id as AnyNode).name as string);
+    edits.push(
+      open(loop.start, depth, `{let ${names.join(",")};${LOOP_LET_OPEN}`),
+      replace(decl.start, decl.start + 3, LOOP_LET_KEYWORD),
+      close(loop.end, depth, `${LOOP_LET_CLOSE}}`),
+    );
   };
   // Function scopes we are inside, with the names already bound by a `let` rewrite in each.
   const scopes: Array<{ node: AnyNode; names: Set<string>; declared: Set<string> }> = [];
@@ -276,8 +283,8 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
       retainedFunctionCount++;
     }
     if (node.type === "FunctionDeclaration" && parent) rewriteDeclaration(node, parent, grandParent, depth);
-    if (node.type === "ForStatement" && node.init) shareLoopVariable(node.init as AnyNode);
-    if (node.type === "ForInStatement" || node.type === "ForOfStatement") shareLoopVariable(node.left as AnyNode);
+    if (node.type === "ForStatement" && node.init) shareLoopVariable(node, node.init as AnyNode, depth);
+    if (node.type === "ForInStatement" || node.type === "ForOfStatement") shareLoopVariable(node, node.left as AnyNode, depth);
     if (LOOPS.has(node.type)) {
       const body = node.body as AnyNode;
       const tick = `if(${HOOK_FLAGS}[0])${HOOK_TICK}();`;
@@ -285,8 +292,10 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
       else edits.push(open(body.start, depth, "{" + ADDED_BRACE_MARK + tick), close(body.end, depth, ADDED_BRACE_MARK + "}"));
     }
     if (node.type === "CatchClause") {
-      const param = node.param as AnyNode;
-      edits.push(open((node.body as AnyNode).start + 1, depth, `${HOOK_CATCH}(${param.name as string});`));
+      // `catch {` (no binding, accepted by 2v29) gets one, so the interrupt can be re-thrown.
+      const param = node.param as AnyNode | null;
+      if (!param) edits.push(open((node.body as AnyNode).start, depth, `(${CATCH_BINDING})`));
+      edits.push(open((node.body as AnyNode).start + 1, depth, `${HOOK_CATCH}(${param ? (param.name as string) : CATCH_BINDING});`));
     }
     const target = node.left as AnyNode | undefined;
     if (node.type === "AssignmentExpression" && node.operator === "=" && target?.type === "MemberExpression" && target.computed && (target.object as AnyNode).type !== "Super") {
@@ -301,9 +310,7 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
     }
     const opensScope = isFunction && (node.body as AnyNode).type === "BlockStatement";
     if (opensScope) scopes.push({ node, names: scopeNames(node), declared: new Set() });
-    if (opensScope) owners.push(node);
     for (const [k, c] of children(node)) visit(c, node, k, parent, inFunction || isFunction || node.type.startsWith("Class"), depth + 1);
-    if (opensScope) owners.pop();
     if (opensScope) scopes.pop();
   };
   visit(program, null, "", null, false, 0);

@@ -27,11 +27,13 @@ export class BoardTimers {
     this.timers.delete(id);
   }
 
-  change(id: number, ms: number): void {
+  /** False when there is no such timer (the device then throws "Unknown Interval"). */
+  change(id: number, ms: number): boolean {
     const t = this.timers.get(id);
-    if (!t || !t.repeat) return;
-    clearInterval(t.handle);
-    t.handle = this.schedule(id, ms, true);
+    if (!t) return false;
+    clearTimeout(t.handle);
+    t.handle = this.schedule(id, ms, t.repeat);
+    return true;
   }
 
   clearAll(): void {

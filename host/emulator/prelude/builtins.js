@@ -180,12 +180,20 @@
     listenersOf(this, String(event), true).unshift(fn);
     return this;
   });
+  // Set by E.stopEventPropagation() while a handler runs: the remaining handlers are skipped.
+  var propagationStopped = false;
   hide(OP, "emit", function emit(event) {
     var list = listenersOf(this, String(event), false);
     if (!list || !list.length) return false;
     var args = Array.prototype.slice.call(arguments, 1);
     var copy = list.slice();
-    for (var i = 0; i < copy.length; i++) copy[i].apply(this, args);
+    var outer = propagationStopped;
+    propagationStopped = false;
+    try {
+      for (var i = 0; i < copy.length && !propagationStopped; i++) copy[i].apply(this, args);
+    } finally {
+      propagationStopped = outer;
+    }
     return true;
   });
   hide(OP, "removeListener", function removeListener(event, fn) {
@@ -237,4 +245,10 @@
   ["Intl", "WebAssembly", "AggregateError"].concat(hooks.missingGlobals).forEach(function (name) {
     delete G[name];
   });
+
+  return {
+    stopPropagation: function () {
+      propagationStopped = true;
+    },
+  };
 });

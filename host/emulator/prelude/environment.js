@@ -56,7 +56,7 @@
     for (var i = 0; i < args.length; i++) parts.push(typeof args[i] === "string" ? args[i] : format(args[i], 0));
     sys.write(parts.join(" ") + "\r\n");
   }
-  // Espruino names its global object `global` (it has no `globalThis`).
+  // Espruino names its global object `global` (and `globalThis`, which V8 already has).
   hide(G, "global", G);
   hide(G, "print", function print() { printArgs(arguments); });
   var consoleObj = {};
@@ -83,13 +83,19 @@
   }
   hide(G, "setTimeout", timer(false));
   hide(G, "setInterval", timer(true));
-  function clear(id) {
-    if (arguments.length === 0) sys.clearAllTimers();
-    else if (id !== undefined && id !== null) sys.clearTimer(+id);
+  function clear(name) {
+    return function (id) {
+      if (arguments.length === 0) sys.clearAllTimers();
+      else if (id === undefined) throw new Error("clear" + name + "(undefined) not allowed. Use clear" + name + "() instead");
+      else if (typeof id === "number" || typeof id === "string") sys.clearTimer(+id);
+    };
   }
-  hide(G, "clearTimeout", clear);
-  hide(G, "clearInterval", clear);
-  hide(G, "changeInterval", function changeInterval(id, ms) { sys.changeInterval(+id, +ms); });
+  hide(G, "clearTimeout", clear("Timeout"));
+  hide(G, "clearInterval", clear("Interval"));
+  // Only a timer's id finds it; anything else (a function, say) is an unknown interval.
+  hide(G, "changeInterval", function changeInterval(id, ms) {
+    if ((typeof id !== "number" && typeof id !== "string") || !sys.changeInterval(+id, +ms)) throw new Error("Unknown Interval");
+  });
 
   // --- process ---
   var env = JSON.parse(sys.envJSON());

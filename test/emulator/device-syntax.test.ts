@@ -1,0 +1,41 @@
+// Syntax 2v29 accepts that the emulator used to reject, and the device's statement-by-statement
+// running: code before a statement it cannot parse has run when the SyntaxError is reported.
+import { describe, it, expect, afterAll } from "vitest";
+import { bootBoard, resultOf } from "./helpers.js";
+
+describe("syntax the device accepts", () => {
+  const t = bootBoard("LINUX");
+  afterAll(() => t.board.dispose());
+
+  it("class fields, static fields", () => {
+    expect(resultOf(t, "class P { x = 1; static s = 3 }; [new P().x, P.s]")).toBe("=[ 1, 3 ]");
+  });
+
+  it("catch without a binding, and it still cannot catch an interrupt", () => {
+    expect(resultOf(t, "var r; try { throw 1 } catch { r = 'caught' }; r")).toBe('="caught"');
+    expect(resultOf(t, "function g() { try { null.x } catch { return 2 } }; g")).toBe("=function () { try { null.x } catch { return 2 } }");
+    Atomics.store(t.board.flags, 0, 1);
+    expect(t.type("try { while (1) {} } catch { print('swallowed') }")).toContain("Execution Interrupted\r\n");
+  });
+
+  it("numeric separators", () => {
+    expect(resultOf(t, "[1_0, 0x0_1]")).toBe("=[ 10, 1 ]");
+  });
+
+  it("runs the statements before one it cannot parse, then reports the SyntaxError", () => {
+    t.board.loadFromStorage("ran = 1;\nprint('before');\nfor (i in results]\n", "broken.js");
+    expect(t.output()).toMatch(/before\r\nUncaught SyntaxError: [^\r]* at line 3 col \d+\r\n/);
+    expect(resultOf(t, "ran")).toBe("=1");
+  });
+});
+
+describe("a let loop variable", () => {
+  const t = bootBoard("LINUX");
+  afterAll(() => t.board.dispose());
+
+  it("is one variable for all iterations and does not exist after the loop", () => {
+    expect(resultOf(t, "var i = 'outer', fs = []; for (let i = 0; i < 3; i++) fs.push(function () { return i; }); [i, fs[0](), fs[2]()]")).toBe('=[ "outer", 3, 3 ]');
+    expect(resultOf(t, "(function () { for (let k in { a: 1, b: 2 }) {} return typeof k; })()")).toBe('="undefined"');
+    expect(resultOf(t, "function loop() { for (let j = 0; j < 2; j++) { } }; loop")).toBe("=function () { for (let j = 0; j < 2; j++) { } }");
+  });
+});
