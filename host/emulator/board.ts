@@ -342,10 +342,10 @@ export class EmulatedBoard {
 
   /** `process.on('uncaughtException', fn)` handlers get the error instead of the console, as on the device. */
   private handledByProcess(e: unknown): boolean {
-    const process = this.global.process as { emit(event: string, error: unknown): boolean } | undefined;
+    const process = this.global.process as object;
     const error = e instanceof EspruinoSyntaxError ? this.ctx.makeError(e.message) : e;
     try {
-      return process?.emit("uncaughtException", error) === true;
+      return this.ctx.emitNow(process, "uncaughtException", error);
     } catch (inner) {
       if (inner instanceof BoardInterrupt) throw inner;
       this.write(`Uncaught ${describeError(inner, (v) => this.format(v))}\r\n`);
@@ -390,6 +390,12 @@ export class EmulatedBoard {
         },
         chargeBuffer: (b, n) => this.memory.chargeBuffer(b, n),
         chargeView: (v) => this.memory.chargeView(v),
+        queueEvent: (fn) => {
+          const ctx = this.ctx;
+          setImmediate(() => {
+            if (this.ctx === ctx) this.runTask(fn);
+          });
+        },
       },
       this.systemHooks(),
       (context) => this.memory.attach(context),
@@ -408,8 +414,8 @@ export class EmulatedBoard {
     for (const name of BOOT_FILES) this.runStorageFile(name);
     if (what.file) this.runStorageFile(what.file);
     else if (what.bootCode) this.runStorageFile(".bootcde");
-    const g = this.global as { E: { emit(e: string): void }; onInit?: unknown };
-    this.runTask(() => g.E.emit("init"), false);
+    const g = this.global as { E: object; onInit?: unknown };
+    this.runTask(() => this.ctx.emitNow(g.E, "init"), false);
     if (typeof g.onInit === "function") this.runTask(() => (g.onInit as () => void)(), false);
   }
 

@@ -23,6 +23,8 @@ export interface BuiltinHooks {
   tick(): void;
   chargeBuffer(buffer: ArrayBuffer, byteLength: number): void;
   chargeView(view: object): void;
+  /** Runs `fn` as a task of its own soon (an event emit() queued). */
+  queueEvent(fn: () => void): void;
 }
 
 
@@ -32,6 +34,8 @@ export interface BoardContext {
   format(value: unknown): string;
   /** An Error object of the board's realm. */
   makeError(message: string): Error;
+  /** Runs `event`'s handlers on `target` now, for the host (boot's `init`, `uncaughtException`); false when it has none. */
+  emitNow(target: object, event: string, ...args: unknown[]): boolean;
 }
 
 function guardHooks(hooks: Hooks, BoardError: ErrorConstructor): Hooks {
@@ -68,7 +72,7 @@ export function createBoardContext(builtins: BuiltinHooks, sys: Hooks, beforePre
     missingMethods: [...MISSING_METHODS],
     viewByteOffsetMax: VIEW_BYTE_OFFSET_MAX,
     arrayBufferBytesMax: ARRAY_BUFFER_BYTES_MAX,
-  });
+  }) as { stopPropagation(): void; emitNow(target: object, event: string, args: unknown[]): boolean };
   const hooks = { ...guardHooks(sys, RealError), isView: ArrayBuffer.isView };
   const env = vm.runInContext(ENVIRONMENT_JS, context, { filename: "environment.js" }) as (sys: unknown) => { format(v: unknown, depth: number): string };
   const api = env.call(global, hooks);
@@ -78,5 +82,5 @@ export function createBoardContext(builtins: BuiltinHooks, sys: Hooks, beforePre
   }
   const addExtras = vm.runInContext(EXTRAS_JS, context, { filename: "espruino-extras.js" }) as (sys: unknown, env: unknown, events: unknown) => void;
   addExtras.call(global, hooks, api, events);
-  return { context, format: (v) => api.format(v, 0), makeError };
+  return { context, format: (v) => api.format(v, 0), makeError, emitNow: (target, event, ...args) => events.emitNow(target, event, args) };
 }

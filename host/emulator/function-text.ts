@@ -2,7 +2,7 @@
 // code the emulator ran, with syntax.ts's hooks in it; the console shows functions as the
 // device does, with their own source, so the hooks are taken out again here.
 import { parse, type Node } from "acorn";
-import { HOOK_FLAGS, HOOK_TICK, HOOK_CATCH, HOOK_STORE, ADDED_BRACE_MARK, CATCH_BINDING, LOOP_LET_OPEN, LOOP_LET_KEYWORD, LOOP_LET_CLOSE } from "./syntax.js";
+import { HOOK_FLAGS, HOOK_TICK, HOOK_CATCH, HOOK_STORE, HOOK_DELETE, ADDED_BRACE_MARK, CATCH_BINDING, LOOP_LET_OPEN, LOOP_LET_KEYWORD, LOOP_LET_CLOSE } from "./syntax.js";
 
 type AnyNode = Node & Record<string, unknown>;
 
@@ -12,11 +12,15 @@ const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 /** `{let i,j;/*__bhO*\/` before a loop whose `let` the emulator moved out (syntax.ts). */
 const LOOP_LET_BLOCK = new RegExp(`\\{let [\\w$,]+;${escape(LOOP_LET_OPEN)}`, "g");
 
+function isDeleteHook(n: AnyNode): boolean {
+  return n.type === "CallExpression" && (n.callee as AnyNode).type === "Identifier" && (n.callee as AnyNode).name === HOOK_DELETE && (n.arguments as AnyNode[]).length === 3;
+}
+
 function isStoreHook(n: AnyNode): boolean {
   return n.type === "CallExpression" && (n.callee as AnyNode).type === "Identifier" && (n.callee as AnyNode).name === HOOK_STORE && (n.arguments as AnyNode[]).length === 3;
 }
 
-/** `src` with every `__bhW(o, k, v)` turned back into `o[k] = v`, inner ones first. */
+/** `src` with every `__bhW(o, k, v)` turned back into `o[k] = v` and `__bhD(o, k, c)` into `delete o.k` / `delete o[k]`, inner ones first. */
 function restoreStores(src: string, root: AnyNode): string {
   const render = (node: AnyNode, start: number, end: number): string => {
     let out = "";
@@ -25,6 +29,13 @@ function restoreStores(src: string, root: AnyNode): string {
       if (isStoreHook(n)) {
         const [o, k, v] = n.arguments as AnyNode[];
         out += src.slice(at, n.start) + `${render(o, o.start, o.end)}[${render(k, k.start, k.end)}] = ${render(v, v.start, v.end)}`;
+        at = n.end;
+        return;
+      }
+      if (isDeleteHook(n)) {
+        const [o, k, computed] = n.arguments as AnyNode[];
+        const member = computed.value === 1 ? `[${render(k, k.start, k.end)}]` : `.${k.value as string}`;
+        out += src.slice(at, n.start) + `delete ${render(o, o.start, o.end)}${member}`;
         at = n.end;
         return;
       }
@@ -50,7 +61,7 @@ export function originalFunctionText(text: string): string {
     .replace(LOOP_LET_BLOCK, "")
     .split(LOOP_LET_KEYWORD).join("let")
     .split(LOOP_LET_CLOSE + "}").join("");
-  if (!withoutTicks.includes(HOOK_STORE)) return withoutTicks;
+  if (!withoutTicks.includes(HOOK_STORE) && !withoutTicks.includes(HOOK_DELETE)) return withoutTicks;
   try {
     const wrapped = `(${withoutTicks})`;
     const root = parse(wrapped, { ecmaVersion: "latest" }) as unknown as AnyNode;

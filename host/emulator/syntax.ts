@@ -12,6 +12,7 @@ export const HOOK_TICK = "__bhT";
 export const HOOK_CATCH = "__bhC";
 export const HOOK_STORE = "__bhW";
 export const HOOK_LENGTH = "__bhL";
+export const HOOK_DELETE = "__bhD";
 /** Mark the `let` loop rewrite (shareLoopVariable) so function-text.ts can undo it. */
 export const LOOP_LET_OPEN = "/*__bhO*/";
 export const LOOP_LET_KEYWORD = "/*__bhK*/";
@@ -173,6 +174,26 @@ function storeEdits(source: string, node: AnyNode, depth: number): Edit[] {
   ];
 }
 
+/**
+ * `delete o.p` becomes `__bhD(o, "p", 0)` and `delete o[k]` `__bhD(o, k, 1)` (the last argument
+ * says which, for function-text.ts): on the device deleting a property the object does not have
+ * returns false, where V8 returns true. `delete (o.p)` (parenthesised) is left as it is.
+ */
+function deleteEdits(source: string, node: AnyNode, depth: number): Edit[] {
+  const target = node.argument as AnyNode;
+  const object = target.object as AnyNode;
+  const property = target.property as AnyNode;
+  if (source.slice(node.start, target.start).includes("(")) return [];
+  const head = replace(node.start, target.start, `${HOOK_DELETE}(`);
+  if (!target.computed) {
+    const dot = object.end + source.slice(object.end, property.start).lastIndexOf(".");
+    return [head, replace(dot, property.end, `,${JSON.stringify(property.name)},0`), close(node.end, depth, ")")];
+  }
+  const bracket = object.end + source.slice(object.end, property.start).lastIndexOf("[");
+  const closing = property.end + source.slice(property.end, target.end).lastIndexOf("]");
+  return [head, replace(bracket, bracket + 1, ","), replace(closing, closing + 1, ",1"), close(node.end, depth, ")")];
+}
+
 /** Names a function body declares other than through function declarations. */
 function scopeNames(fn: AnyNode): Set<string> {
   const names = new Set<string>();
@@ -300,6 +321,10 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
     const target = node.left as AnyNode | undefined;
     if (node.type === "AssignmentExpression" && node.operator === "=" && target?.type === "MemberExpression" && target.computed && (target.object as AnyNode).type !== "Super") {
       edits.push(...storeEdits(source, node, depth));
+    }
+    const deleted = node.argument as AnyNode | undefined;
+    if (node.type === "UnaryExpression" && node.operator === "delete" && deleted?.type === "MemberExpression" && !deleted.optional && (deleted.object as AnyNode).type !== "Super") {
+      edits.push(...deleteEdits(source, node, depth));
     }
     // `a.length = n`, `a.length--`: the device refuses to change an array's length
     // ("Assignment to a constant"); `__bhL(a)` throws that for an array and returns `a` otherwise.

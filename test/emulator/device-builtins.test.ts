@@ -17,9 +17,13 @@ describe("the device's own built-ins", () => {
     expect(resultOf(t, "E.mapInPlace([1], b)")).toMatch(/^Uncaught Error: First 2 arguments should be array buffers/);
   });
 
-  it("E.stopEventPropagation stops the handlers after the running one", () => {
+  it("emit queues the handlers; E.stopEventPropagation stops the ones after the running one, and throws outside a handler", async () => {
     t.type("var X = {}, seen = ''; X.on('e', function () { seen += 'A'; }); X.on('e', function () { seen += 'B'; E.stopEventPropagation(); }); X.on('e', function () { seen += 'C'; })");
-    expect(resultOf(t, "X.emit('e'), X.emit('e'), seen")).toBe('="ABAB"');
+    expect(resultOf(t, "X.emit('e'), X.emit('e'), seen")).toBe('=""');
+    expect(resultOf(t, "E.stopEventPropagation()")).toMatch(/^Uncaught Error: E.stopEventPropagation\(\) called when not handling events/);
+    await new Promise((r) => setImmediate(r));
+    expect(resultOf(t, "seen")).toBe('="ABAB"');
+    expect(resultOf(t, "X.emit(1)")).toMatch(/^Uncaught TypeError: First argument must be String/);
   });
 
   it("E.getFlags/E.setFlags, E.toFlatString, E.decodeUTF8, Math.randInt, Math.clip, Math.wrap", () => {

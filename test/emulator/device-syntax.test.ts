@@ -39,3 +39,16 @@ describe("a let loop variable", () => {
     expect(resultOf(t, "function loop() { for (let j = 0; j < 2; j++) { } }; loop")).toBe("=function () { for (let j = 0; j < 2; j++) { } }");
   });
 });
+
+describe("delete", () => {
+  const t = bootBoard("LINUX");
+  afterAll(() => t.board.dispose());
+
+  it("returns false for a missing or inherited property, true for an own one", () => {
+    expect(resultOf(t, "var o = { a: 1 }; [delete o.zz, delete o.toString, delete o['a'], 'a' in o, delete Math.PI]")).toBe("=[ false, false, true, false, false ]");
+  });
+
+  it("a function that deletes prints with its own source", () => {
+    expect(resultOf(t, "function drop(o, k) { return delete o[k] && delete o.x; }; drop")).toBe("=function (o, k) { return delete o[k] && delete o.x; }");
+  });
+});

@@ -40,9 +40,11 @@ describe("built-ins", () => {
     expect(resultOf(t, "global.answer = 42; answer === 42 && global === this")).toBe("=true");
   });
 
-  it("gives every object on and emit, as Espruino's Object.prototype does", () => {
+  it("gives every object on and emit, as Espruino's Object.prototype does; handlers run after the emitting task", async () => {
     expect(resultOf(t, "var o = {}; typeof o.on + typeof o.emit")).toBe('="functionfunction"');
-    expect(resultOf(t, "var got = 0; o.on('x', function (v) { got = v; }); o.emit('x', 7); got")).toBe("=7");
+    expect(resultOf(t, "var got = 0; o.on('x', function (v) { got = v; }); o.emit('x', 7); got")).toBe("=0");
+    await new Promise((r) => setImmediate(r));
+    expect(resultOf(t, "got")).toBe("=7");
     expect(resultOf(t, "Object.keys(o).length")).toBe("=0");
   });
 });

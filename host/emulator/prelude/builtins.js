@@ -136,6 +136,16 @@
     "  return v;" +
     "};");
   hide(G, "__bhW", makeStore(isView, G.Uint8ClampedArray, fail));
+  // `delete o.p` / `delete o[k]` are routed here (syntax.ts): false for a property the object
+  // does not have, as on the device. Sloppy, like the program's own delete (false, not a throw,
+  // for a property that cannot be deleted).
+  var hasOwn = Object.prototype.hasOwnProperty;
+  var makeDelete = G.Function("hasOwn",
+    "return function (o, k) {" +
+    "  if ((typeof o === 'object' && o !== null) || typeof o === 'function') { if (!hasOwn.call(o, k)) return false; }" +
+    "  return delete o[k];" +
+    "};");
+  hide(G, "__bhD", makeDelete(hasOwn));
   // Writes to an array's length (syntax.ts routes `a.length = n` and `a.length--` here).
   var isArray = Array.isArray;
   hide(G, "__bhL", function (o) {
@@ -180,21 +190,32 @@
     listenersOf(this, String(event), true).unshift(fn);
     return this;
   });
-  // Set by E.stopEventPropagation() while a handler runs: the remaining handlers are skipped.
+  // emit() queues the handlers (as they are now) and returns at once; they run later, each event
+  // as its own task, as the device's jsiQueueEvents does. E.stopEventPropagation() while one runs
+  // skips the rest.
+  var processing = false;
   var propagationStopped = false;
-  hide(OP, "emit", function emit(event) {
-    var list = listenersOf(this, String(event), false);
-    if (!list || !list.length) return false;
-    var args = Array.prototype.slice.call(arguments, 1);
-    var copy = list.slice();
-    var outer = propagationStopped;
+  function runHandlers(target, list, args) {
+    var outer = { processing: processing, stopped: propagationStopped };
+    processing = true;
     propagationStopped = false;
     try {
-      for (var i = 0; i < copy.length && !propagationStopped; i++) copy[i].apply(this, args);
+      for (var i = 0; i < list.length && !propagationStopped; i++) list[i].apply(target, args);
     } finally {
-      propagationStopped = outer;
+      processing = outer.processing;
+      propagationStopped = outer.stopped;
     }
-    return true;
+  }
+  hide(OP, "emit", function emit(event) {
+    if (this === null || this === undefined || (typeof this !== "object" && typeof this !== "function")) throw new G.TypeError("Parent must be an object - not a String, Integer, etc");
+    if (typeof event !== "string") throw new G.TypeError("First argument must be String");
+    if (arguments.length > 5) throw new G.TypeError("Too many arguments (>4)");
+    var list = listenersOf(this, event, false);
+    if (!list || !list.length) return;
+    var target = this;
+    var args = Array.prototype.slice.call(arguments, 1);
+    var copy = list.slice();
+    hooks.queueEvent(function () { runHandlers(target, copy, args); });
   });
   hide(OP, "removeListener", function removeListener(event, fn) {
     var list = listenersOf(this, String(event), false);
@@ -248,7 +269,15 @@
 
   return {
     stopPropagation: function () {
+      if (!processing) fail("E.stopEventPropagation() called when not handling events");
       propagationStopped = true;
+    },
+    // For the host: runs `event`'s handlers on `target` now; false when it has none.
+    emitNow: function (target, event, args) {
+      var list = listenersOf(target, event, false);
+      if (!list || !list.length) return false;
+      runHandlers(target, list.slice(), args);
+      return true;
     },
   };
 });
