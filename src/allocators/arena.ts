@@ -111,7 +111,7 @@ export class ArenaAllocator implements Allocator {
       u32[c + C_END] = ptr - chunk;
       this.addUsed(-len);
       u32[this.stateWord + S_COUNT]--;
-      if (DEBUG) this.assertHead();
+      if (DEBUG) assertHead(this.u32, this.stateWord);
     }
   }
 
@@ -175,18 +175,8 @@ export class ArenaAllocator implements Allocator {
     this.addUsed(ptr + len - chunk - u32[c + C_END]);
     u32[c + C_END] = ptr + len - chunk;
     u32[this.stateWord + S_COUNT]++;
-    if (DEBUG) this.assertHead();
+    if (DEBUG) assertHead(this.u32, this.stateWord);
     return ptr;
-  }
-
-  /** Debug builds: the newest chunk's bounds and the counts (see the invariants above). */
-  private assertHead(): void {
-    const u32 = this.u32;
-    const s = this.stateWord;
-    const head = u32[s + S_HEAD];
-    assert(u32[s + S_CHUNKS] <= ARENA_CHUNK_COUNT_MAX && (head === 0) === (u32[s + S_CHUNKS] === 0), "arena chunk count matches its head");
-    assert(head === 0 || (u32[(head >> 2) + C_END] >= ARENA_CHUNK_HEADER_BYTES && u32[(head >> 2) + C_END] <= u32[(head >> 2) + C_SIZE]), "arena bump pointer inside the newest chunk");
-    assert(u32[s + S_USED] < 0x80000000 && u32[s + S_COUNT] < 0x80000000, "arena used bytes and count not negative");
   }
 
   private addUsed(delta: number): void {
@@ -279,3 +269,11 @@ export class ArenaAllocator implements Allocator {
 }
 export interface ArenaAllocator extends TypedHelpers {}
 addTypedHelpers(ArenaAllocator.prototype);
+
+/** Debug builds: the newest chunk's bounds and the counts (a function, so release bundles drop it whole). */
+function assertHead(u32: Uint32Array, s: number): void {
+  const head = u32[s + S_HEAD];
+  assert(u32[s + S_CHUNKS] <= ARENA_CHUNK_COUNT_MAX && (head === 0) === (u32[s + S_CHUNKS] === 0), "arena chunk count matches its head");
+  assert(head === 0 || (u32[(head >> 2) + C_END] >= ARENA_CHUNK_HEADER_BYTES && u32[(head >> 2) + C_END] <= u32[(head >> 2) + C_SIZE]), "arena bump pointer inside the newest chunk");
+  assert(u32[s + S_USED] < 0x80000000 && u32[s + S_COUNT] < 0x80000000, "arena used bytes and count not negative");
+}

@@ -55,7 +55,7 @@ export class FixedBufferAllocator implements Allocator {
     u32[s + S_END] = end;
     if (end > u32[s + S_PEAK]) u32[s + S_PEAK] = end;
     u32[s + S_COUNT]++;
-    if (DEBUG) this.assertState();
+    if (DEBUG) assertState(u32, s, this.start, this.limit);
     return ptr;
   }
 
@@ -69,7 +69,7 @@ export class FixedBufferAllocator implements Allocator {
     if (end > this.limit) return false;
     u32[s + S_END] = end;
     if (end > u32[s + S_PEAK]) u32[s + S_PEAK] = end;
-    if (DEBUG) this.assertState();
+    if (DEBUG) assertState(u32, s, this.start, this.limit);
     return true;
   }
 
@@ -84,7 +84,7 @@ export class FixedBufferAllocator implements Allocator {
     if (ptr + len === u32[s + S_END] && u32[s + S_COUNT] > u32[s + S_PINNED]) {
       u32[s + S_END] = ptr;
       u32[s + S_COUNT]--;
-      if (DEBUG) this.assertState();
+      if (DEBUG) assertState(u32, s, this.start, this.limit);
     }
   }
 
@@ -140,16 +140,8 @@ export class FixedBufferAllocator implements Allocator {
     const s = this.stateWord;
     const end = u32[s + S_END];
     if (end < this.start || end > this.limit || u32[s + S_PEAK] < end || u32[s + S_PINNED] > u32[s + S_COUNT]) {
-      fail("Corrupt", "fixed-buffer " + describe(this.region.name) + ": cursor " + end + " (region " + this.start + ".." + this.limit + "), peak " + u32[s + S_PEAK] + ", " + u32[s + S_PINNED] + " pinned of " + u32[s + S_COUNT]);
+      fail("Corrupt", "fixed-buffer " + describe(this.region.name) + ": state words " + end + "," + u32[s + S_PEAK] + "," + u32[s + S_COUNT] + "," + u32[s + S_PINNED]);
     }
-  }
-
-  private assertState(): void {
-    const u32 = this.u32;
-    const s = this.stateWord;
-    assert(u32[s + S_END] >= this.start && u32[s + S_END] <= this.limit, "fixed-buffer cursor inside its region");
-    assert(u32[s + S_PEAK] >= u32[s + S_END], "fixed-buffer peak at or above the cursor");
-    assert(u32[s + S_PINNED] <= u32[s + S_COUNT] && u32[s + S_COUNT] < 0x80000000, "fixed-buffer count at or above the pinned count, not negative");
   }
 
   private checkOwned(ptr: number, len: number, what: string): void {
@@ -161,4 +153,11 @@ export class FixedBufferAllocator implements Allocator {
   }
 }
 export interface FixedBufferAllocator extends TypedHelpers {}
+
+/** Debug builds: the invariants in the class comment (a function, so release bundles drop it whole). */
+function assertState(u32: Uint32Array, s: number, start: number, limit: number): void {
+  assert(u32[s + S_END] >= start && u32[s + S_END] <= limit, "fixed-buffer cursor inside its region");
+  assert(u32[s + S_PEAK] >= u32[s + S_END], "fixed-buffer peak at or above the cursor");
+  assert(u32[s + S_PINNED] <= u32[s + S_COUNT] && u32[s + S_COUNT] < 0x80000000, "fixed-buffer count at or above the pinned count, not negative");
+}
 addTypedHelpers(FixedBufferAllocator.prototype);

@@ -88,7 +88,7 @@ export class MemoryPool implements Allocator {
     }
     const live = ++u32[s + S_LIVE];
     if (live > u32[s + S_PEAK]) u32[s + S_PEAK] = live;
-    if (DEBUG) this.assertSlot(slot, true);
+    if (DEBUG) assertSlot(this.heap, s, this.first, this.strideBytes, this.limit, this.liveSlots, this.region.name, slot, true);
     return slot;
   }
 
@@ -104,7 +104,7 @@ export class MemoryPool implements Allocator {
       fail("InvalidFree", "ptr " + describe(ptr) + " is not a slot of pool " + describe(this.region.name) + " (slots of " + this.strideBytes + " bytes from " + this.first + ")");
     }
     if (u32[s + S_LIVE] === 0) fail("InvalidFree", "ptr " + ptr + ": pool " + describe(this.region.name) + " has no live slot (double free)");
-    if (DEBUG) this.assertSlot(ptr, false);
+    if (DEBUG) assertSlot(this.heap, s, this.first, this.strideBytes, this.limit, this.liveSlots, this.region.name, ptr, false);
     u32[ptr >> 2] = u32[s + S_FREE_HEAD];
     u32[s + S_FREE_HEAD] = ptr;
     u32[s + S_LIVE]--;
@@ -170,36 +170,36 @@ export class MemoryPool implements Allocator {
     if (freeCount + u32[s + S_LIVE] !== issued) fail("Corrupt", "pool " + name + ": " + freeCount + " free + " + u32[s + S_LIVE] + " live slots != " + issued + " issued");
   }
 
-  /**
-   * Debug builds: the invariants of a slot being handed out (`live`) or given back, and, once
-   * instrumented, its bit in the live-slot bitmap. A slot given back that is not live is a
-   * double free: InvalidFree, before anything changed.
-   */
-  private assertSlot(slot: number, live: boolean): void {
-    const u32 = this.u32;
-    const s = this.stateWord;
-    assert(slot >= this.first && slot < this.limit && (slot - this.first) % this.strideBytes === 0, "pool slot is a slot boundary inside the region");
-    assert(u32[s + S_FREE_HEAD] === 0 || (u32[s + S_FREE_HEAD] >= this.first && u32[s + S_FREE_HEAD] < u32[s + S_BUMP]), "pool free-list head is an issued slot");
-    assert(u32[s + S_LIVE] <= (u32[s + S_BUMP] - this.first) / this.strideBytes, "pool live count within the issued slots");
-    if (this.liveSlots === 0) return;
-    const index = (slot - this.first) / this.strideBytes;
-    const at = this.liveSlots + (index >> 3);
-    const bit = 1 << (index & 7);
-    const u8 = this.heap.u8;
-    if (live) {
-      assert((u8[at] & bit) === 0, "pool slot handed out is not live");
-      u8[at] |= bit;
-    } else {
-      if ((u8[at] & bit) === 0) fail("InvalidFree", "ptr " + slot + " is not a live slot of pool " + describe(this.region.name) + " (double free)");
-      u8[at] &= ~bit;
-    }
-  }
-
   private checkSlot(ptr: number, len: number): void {
     if ((len >>> 0) !== len || len > this.slotSizeBytes) checkLength("len", len);
     const bump = this.u32[this.stateWord + S_BUMP];
     if ((ptr >>> 0) !== ptr || ptr < this.first || ptr >= bump || (ptr - this.first) % this.strideBytes !== 0) {
       fail("InvalidArgument", "ptr " + describe(ptr) + " is not a slot of pool " + describe(this.region.name));
     }
+  }
+}
+
+/**
+ * Debug builds: the invariants of a slot being handed out (`live`) or given back (see the class
+ * comment) and, once instrumented (`liveSlots` != 0), its bit in the live-slot bitmap: a slot given
+ * back that is not live is a double free, InvalidFree before anything changed. A function, so
+ * release bundles drop it whole.
+ */
+function assertSlot(heap: BootHeap, s: number, first: number, stride: number, limit: number, liveSlots: number, name: string, slot: number, live: boolean): void {
+  const u32 = heap.u32;
+  assert(slot >= first && slot < limit && (slot - first) % stride === 0, "pool slot is a slot boundary inside the region");
+  assert(u32[s + S_FREE_HEAD] === 0 || (u32[s + S_FREE_HEAD] >= first && u32[s + S_FREE_HEAD] < u32[s + S_BUMP]), "pool free-list head is an issued slot");
+  assert(u32[s + S_LIVE] <= (u32[s + S_BUMP] - first) / stride, "pool live count within the issued slots");
+  if (liveSlots === 0) return;
+  const index = (slot - first) / stride;
+  const at = liveSlots + (index >> 3);
+  const bit = 1 << (index & 7);
+  const u8 = heap.u8;
+  if (live) {
+    assert((u8[at] & bit) === 0, "pool slot handed out is not live");
+    u8[at] |= bit;
+  } else {
+    if ((u8[at] & bit) === 0) fail("InvalidFree", "ptr " + slot + " is not a live slot of pool " + describe(name) + " (double free)");
+    u8[at] &= ~bit;
   }
 }

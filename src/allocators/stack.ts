@@ -57,7 +57,7 @@ export class StackAllocator implements Allocator {
     u32[s + S_FRAMES] = frames;
     u32[s + S_COUNT]++;
     this.notePeak();
-    if (DEBUG) this.assertTop();
+    if (DEBUG) assertTop(this.u32, this.stateWord, this.start, this.limit);
     return ptr;
   }
 
@@ -71,7 +71,7 @@ export class StackAllocator implements Allocator {
     if (ptr + newLen > this.u32[this.stateWord + S_FRAMES]) return false;
     this.u32[this.stateWord + S_CURSOR] = ptr + newLen;
     this.notePeak();
-    if (DEBUG) this.assertTop();
+    if (DEBUG) assertTop(this.u32, this.stateWord, this.start, this.limit);
     return true;
   }
 
@@ -100,7 +100,7 @@ export class StackAllocator implements Allocator {
     u32[s + S_CURSOR] = u32[(frames >> 2) + 1];
     u32[s + S_FRAMES] = frames + STACK_FRAME_BYTES;
     u32[s + S_COUNT]--;
-    if (DEBUG) this.assertTop();
+    if (DEBUG) assertTop(this.u32, this.stateWord, this.start, this.limit);
   }
 
   /** The top allocation's pointer, or 0 when the stack is empty. */
@@ -152,16 +152,6 @@ export class StackAllocator implements Allocator {
     fail("InvalidArgument", what + ": ptr " + describe(ptr) + " is not a live allocation of stack " + describe(this.region.name));
   }
 
-  private assertTop(): void {
-    const u32 = this.u32;
-    const s = this.stateWord;
-    const cursor = u32[s + S_CURSOR];
-    const frames = u32[s + S_FRAMES];
-    assert(cursor >= this.start && cursor <= frames && frames <= this.limit, "stack cursor and frame records inside the region, apart");
-    assert(frames === this.limit - u32[s + S_COUNT] * STACK_FRAME_BYTES, "stack frame count matches the records");
-    assert(frames === this.limit || (u32[frames >> 2] >= u32[(frames >> 2) + 1] && u32[frames >> 2] <= cursor), "stack top frame nests");
-  }
-
   private notePeak(): void {
     const u32 = this.u32;
     const used = this.limit - u32[this.stateWord + S_FRAMES] + u32[this.stateWord + S_CURSOR] - this.start;
@@ -170,3 +160,12 @@ export class StackAllocator implements Allocator {
 }
 export interface StackAllocator extends TypedHelpers {}
 addTypedHelpers(StackAllocator.prototype);
+
+/** Debug builds: the invariants in the class comment (a function, so release bundles drop it whole). */
+function assertTop(u32: Uint32Array, s: number, start: number, limit: number): void {
+  const cursor = u32[s + S_CURSOR];
+  const frames = u32[s + S_FRAMES];
+  assert(cursor >= start && cursor <= frames && frames <= limit, "stack cursor and frame records inside the region, apart");
+  assert(frames === limit - u32[s + S_COUNT] * STACK_FRAME_BYTES, "stack frame count matches the records");
+  assert(frames === limit || (u32[frames >> 2] >= u32[(frames >> 2) + 1] && u32[frames >> 2] <= cursor), "stack top frame nests");
+}

@@ -192,6 +192,10 @@ export class TlsfAllocator implements Allocator {
     let h = this.find(want);
     if (h === 0) return 0;
     const u32 = this.u32;
+    if (DEBUG) {
+      assert((u32[h >> 2] & FREE) !== 0 && (u32[h >> 2] & SIZE_MASK) >= want, "tlsf find returns a free block of the size asked");
+      assertLink(h, this.first, this.last);
+    }
     let size = u32[h >> 2] & SIZE_MASK;
     this.unlink(h, size);
     let prevFree = 0;
@@ -475,15 +479,6 @@ export class TlsfAllocator implements Allocator {
    * than the arithmetic on an interpreter.)
    */
   private find(n: number): number {
-    const h = this.findBlock(n);
-    if (DEBUG && h !== 0) {
-      assert((this.u32[h >> 2] & FREE) !== 0 && (this.u32[h >> 2] & SIZE_MASK) >= n, "tlsf find returns a free block of the size asked");
-      this.assertLink(h);
-    }
-    return h;
-  }
-
-  private findBlock(n: number): number {
     const u32 = this.u32;
     const sl = this.slLog2;
     let index: number;
@@ -523,8 +518,8 @@ export class TlsfAllocator implements Allocator {
     const next = u32[i + 1];
     const prev = u32[i + 2];
     if (DEBUG) {
-      this.assertLink(next);
-      this.assertLink(prev);
+      assertLink(next, this.first, this.last);
+      assertLink(prev, this.first, this.last);
     }
     if (next !== 0) u32[(next >> 2) + 2] = prev;
     if (prev !== 0) {
@@ -540,7 +535,6 @@ export class TlsfAllocator implements Allocator {
       index = (size >>> (m - sl)) + ((m - sl - 3) << sl);
     }
     u32[this.listHeads + index] = next;
-    if (DEBUG) this.assertLink(next);
     if (next !== 0) return;
     const fl = index >> sl;
     if ((u32[this.slBitmaps + fl] &= ~(1 << (index & ((1 << sl) - 1)))) === 0) u32[this.stateWord + S_FL] &= ~(1 << fl);
@@ -576,17 +570,13 @@ export class TlsfAllocator implements Allocator {
     u32[this.slBitmaps + fl] |= 1 << (index & ((1 << sl) - 1));
     u32[this.stateWord + S_FL] |= 1 << fl;
     if (DEBUG) {
-      this.assertLink(h);
-      this.assertLink(head);
+      assertLink(h, this.first, this.last);
+      assertLink(head, this.first, this.last);
       assert(size >= TLSF_BLOCK_MIN_BYTES && h + size <= this.last && u32[e - 1] === h, "tlsf link writes a block inside the heap with its boundary tag");
       assert((u32[this.stateWord + S_FL] & (1 << fl)) !== 0 && (u32[this.slBitmaps + fl] & (1 << (index & ((1 << sl) - 1)))) !== 0, "tlsf link sets its list's bitmap bits");
     }
   }
 
-  /** Debug builds: a free-list link is 0 or the header of a block inside [first, last). */
-  private assertLink(h: number): void {
-    assert(h === 0 || (h >= this.first && h < this.last && (h & 7) === 4), "tlsf free-list link inside the heap");
-  }
 
   /**
    * The header address of the live block whose payload is `ptr`, or 0: range, alignment,
@@ -638,3 +628,8 @@ export class TlsfAllocator implements Allocator {
 }
 export interface TlsfAllocator extends TypedHelpers {}
 addTypedHelpers(TlsfAllocator.prototype);
+
+/** Debug builds: a free-list link is 0 or the header of a block inside [first, last) (a function, so release bundles drop it whole). */
+function assertLink(h: number, first: number, last: number): void {
+  assert(h === 0 || (h >= first && h < last && (h & 7) === 4), "tlsf free-list link inside the heap");
+}

@@ -60,13 +60,11 @@ export function log2(powerOfTwo: number): number {
  * unchanged (the heap's claim() then checks the region against its table).
  */
 export function checkHeapRegion(heap: unknown, region: unknown): void {
-  const h = heap as { claim?: unknown; u32?: unknown };
-  if (h === null || typeof h !== "object" || typeof h.claim !== "function" || typeof h.u32 !== "object") {
-    fail("InvalidArgument", "heap must be a BootHeap, got " + describe(heap));
-  }
-  const r = region as { offset?: unknown; sizeBytes?: unknown };
-  if (r === null || typeof r !== "object" || !isWholeNumber(r.offset, HEAP_SIZE_MAX) || !isWholeNumber(r.sizeBytes, HEAP_SIZE_MAX)) {
-    fail("InvalidArgument", "region must be one returned by heap.carve(), got " + describe(region));
+  const h = heap as { claim?: unknown } | null;
+  const r = region as { offset?: unknown; sizeBytes?: unknown } | null;
+  const heapBad = h === null || typeof h !== "object" || typeof h.claim !== "function";
+  if (heapBad || r === null || typeof r !== "object" || !isWholeNumber(r.offset, HEAP_SIZE_MAX) || !isWholeNumber(r.sizeBytes, HEAP_SIZE_MAX)) {
+    fail("InvalidArgument", heapBad ? "heap must be a BootHeap, got " + describe(heap) : "region must come from heap.carve(), got " + describe(region));
   }
 }
 

@@ -4,6 +4,8 @@
 // even `this.n++` on a JS number allocates a fresh value; a Uint32Array store does not.
 import type { Allocator } from "../allocator.js";
 import { describe, fail } from "../heap/errors.js";
+import { addTypedHelpers } from "../allocators/typed.js";
+import type { TypedHelpers } from "../allocators/typed.js";
 
 export function checkChild(child: unknown, what: string): Allocator {
   const c = child as Allocator;
@@ -51,4 +53,41 @@ export function ownershipTest(allocator: Allocator): ((ptr: number) => boolean) 
 export function printLine(line: string): void {
   // console exists on every target engine (Espruino, Duktape's duk, Node).
   console.log(line);
+}
+
+/** What every wrapper forwards the same way: the typed helpers, and ownership to its child. */
+export interface WrapperHelpers extends TypedHelpers {
+  /** True when `ptr` is inside memory the child owns (for FallbackAllocator and friends). */
+  ownsPtr(ptr: number): boolean;
+}
+
+/**
+ * Gives a wrapper class's prototype the typed helpers and `ownsPtr`, which answers with the
+ * ownership test the wrapper made of its child at construction (its `childOwns` field). One
+ * copy for the wrappers instead of one each. Each wrapper's constructor calls it (it installs
+ * once): a call at the top of the module would be a side effect that keeps the class in release
+ * bundles whose `if (DEBUG)` branches were its only users.
+ */
+export function addWrapperHelpers(proto: object): void {
+  if (typeof (proto as WrapperHelpers).ownsPtr === "function") return;
+  addTypedHelpers(proto);
+  (proto as WrapperHelpers).ownsPtr = function (this: { childOwns: ((ptr: number) => boolean) | null }, ptr: number): boolean {
+    return this.childOwns === null ? false : this.childOwns(ptr);
+  };
+}
+
+// The counter block CountingAllocator and FailingAllocator share: 48 bytes taken once from
+// options.state (default: the child), two f64 byte totals first, then u32 words of the
+// wrapper's own (from word COUNTERS_FIRST_WORD).
+export const COUNTERS_BYTES = 48;
+/** f64 index (from the block's f64 index) of the bytes allocated in total, grows included. */
+export const TOTAL_ALLOCATED = 0;
+/** f64 index of the bytes freed in total, shrinks included. */
+export const TOTAL_FREED = 1;
+export const COUNTERS_FIRST_WORD = 4;
+
+/** Adds a resize from `len` to `newLen` to the totals of the block at f64 index `totals`. */
+export function addResizeTotals(f64: Float64Array, totals: number, len: number, newLen: number): void {
+  if (newLen > len) f64[totals + TOTAL_ALLOCATED] += newLen - len;
+  else f64[totals + TOTAL_FREED] += len - newLen;
 }

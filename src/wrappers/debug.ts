@@ -3,9 +3,8 @@ import type { BootHeap, Region } from "../heap/boot-heap.js";
 import { alignForward, checkAlign, checkLength, HEAP_SIZE_MAX, isWholeNumber, log2 } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
 import { copyBytes } from "../heap/memory.js";
-import { createView, destroyView, dupe } from "../allocators/typed.js";
-import type { TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
-import { checkChild, ownershipTest, printLine } from "./common.js";
+import { addWrapperHelpers, checkChild, ownershipTest, printLine } from "./common.js";
+import type { WrapperHelpers } from "./common.js";
 
 import {
   DEBUG_MAGIC, DEBUG_HEADER_BYTES, DEBUG_RECORD_BYTES, POISON_BYTE, CANARY_BYTE, H_MAGIC, H_RECORDS, H_CANARY, H_QMAX, H_LIMIT, H_PEAK, H_REPORTS, H_FLAGS, H_TAG, H_REFUSED, H_CURSOR, F_STACKS, F_FULL_REPORTED, E_PTR, E_LEN, E_RAW, E_RAW_LEN, E_INFO, E_ALLOC_SEQ, E_FREE_SEQ, E_NEXT, EMPTY, LIVE, QUARANTINED, FREED, S_SEQ, S_LIVE, S_LIVE_BYTES, S_QBYTES, S_QHEAD, S_QTAIL,
@@ -105,9 +104,11 @@ export class DebugAllocator implements Allocator {
   private readonly onReport: ((report: DebugReport) => void) | "throw";
   private readonly allocStacks: string[] | null;
   private readonly freeStacks: string[] | null;
-  private readonly childOwns: ((ptr: number) => boolean) | null;
+  /** The child's ownership test, made once (ownsPtr, from addWrapperHelpers, answers with it). */
+  readonly childOwns: ((ptr: number) => boolean) | null;
 
   constructor(child: Allocator, options: DebugAllocatorOptions) {
+    addWrapperHelpers(DebugAllocator.prototype);
     checkChild(child, "child");
     if (options === null || typeof options !== "object") fail("InvalidArgument", "options must be an object with a region, got " + describe(options));
     const region = options.region;
@@ -407,11 +408,6 @@ export class DebugAllocator implements Allocator {
     return out;
   }
 
-  /** True when `ptr` is inside memory the child owns (for FallbackAllocator and friends). */
-  ownsPtr(ptr: number): boolean {
-    return this.childOwns === null ? false : this.childOwns(ptr);
-  }
-
   /**
    * The child's numbers (canaries and the quarantine included: bytes the child cannot give
    * others), so peakBytes >= usedBytes; allocationCount is the caller's live allocations and
@@ -424,18 +420,6 @@ export class DebugAllocator implements Allocator {
     c.allocationCount = this.u32[this.stateWord + S_LIVE];
     c.largestFreeBytes = largest > 0 ? largest : 0;
     return c;
-  }
-
-  create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null {
-    return createView(this, ctor, count);
-  }
-
-  destroy(view: TypedArray): void {
-    destroyView(this, view);
-  }
-
-  dupe(bytes: ArrayLike<number>, align?: number): number {
-    return dupe(this, bytes, align);
   }
 
   // ---- internals ----
@@ -680,4 +664,4 @@ function stackText(): string {
 export function printReport(report: DebugReport): void {
   printLine(report.message);
 }
-
+export interface DebugAllocator extends WrapperHelpers {}

@@ -2,8 +2,8 @@ import type { Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap } from "../heap/boot-heap.js";
 import { fail } from "../heap/errors.js";
 import { copyBytes } from "../heap/memory.js";
-import { createView, destroyView, dupe } from "../allocators/typed.js";
-import type { TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
+import { addTypedHelpers } from "../allocators/typed.js";
+import type { TypedHelpers } from "../allocators/typed.js";
 import { checkChild, ownershipTest } from "./common.js";
 
 export interface FallbackOptions {
@@ -83,19 +83,9 @@ export class FallbackAllocator implements Allocator {
     };
   }
 
-  create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null {
-    return createView(this, ctor, count);
-  }
-
-  destroy(view: TypedArray): void {
-    destroyView(this, view);
-  }
-
-  dupe(bytes: ArrayLike<number>, align?: number): number {
-    return dupe(this, bytes, align);
-  }
-
   private owner(ptr: number): Allocator {
     return this.primaryOwns(ptr) ? this.primary : this.fallback;
   }
 }
+export interface FallbackAllocator extends TypedHelpers {}
+addTypedHelpers(FallbackAllocator.prototype);

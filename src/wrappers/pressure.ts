@@ -2,9 +2,8 @@ import { ALIGN_DEFAULT, Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap } from "../heap/boot-heap.js";
 import { checkAlign, checkLength, HEAP_SIZE_MAX, isWholeNumber } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
-import { createView, destroyView, dupe } from "../allocators/typed.js";
-import type { TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
-import { checkChild, ownershipTest, takeState } from "./common.js";
+import { addWrapperHelpers, checkChild, ownershipTest, takeState } from "./common.js";
+import type { WrapperHelpers } from "./common.js";
 
 // State: a 16-byte block from options.state (default: the child).
 //   0 u32 reserve pointer (0 when there is none or it was released)   8 u32 bytes granted by the last allocOrShrink
@@ -42,15 +41,18 @@ export class PressureAllocator implements Allocator {
   readonly heap: BootHeap;
   readonly child: Allocator;
   private readonly u32: Uint32Array;
-  private readonly w: number;
+  /** Word index of the state block. */
+  private readonly stateWord: number;
   private readonly handlers: PressureHandler[];
   private readonly onReserveReleased: ((allocator: PressureAllocator) => void) | undefined;
-  private readonly childOwns: ((ptr: number) => boolean) | null;
+  /** The child's ownership test, made once (ownsPtr, from addWrapperHelpers, answers with it). */
+  readonly childOwns: ((ptr: number) => boolean) | null;
   private readonly state: number;
   private readonly stateFrom: Allocator;
   private busy: boolean;
 
   constructor(child: Allocator, options?: PressureOptions) {
+    addWrapperHelpers(PressureAllocator.prototype);
     checkChild(child, "child");
     const o = options === undefined ? {} : options;
     const reserve = o.reserveBytes === undefined ? 0 : o.reserveBytes;
@@ -61,7 +63,7 @@ export class PressureAllocator implements Allocator {
     this.heap = child.heap;
     this.child = child;
     this.u32 = child.heap.u32;
-    this.w = this.state >> 2;
+    this.stateWord = this.state >> 2;
     this.handlers = [];
     this.onReserveReleased = o.onReserveReleased;
     this.childOwns = ownershipTest(child);
@@ -72,8 +74,8 @@ export class PressureAllocator implements Allocator {
         this.stateFrom.free(this.state, PRESSURE_STATE_BYTES);
         fail("OutOfMemory", "the child cannot give the " + reserve + "-byte emergency reserve");
       }
-      this.u32[this.w + W_RESERVE] = ptr;
-      this.u32[this.w + W_RESERVE_LEN] = reserve;
+      this.u32[this.stateWord + W_RESERVE] = ptr;
+      this.u32[this.stateWord + W_RESERVE_LEN] = reserve;
     }
   }
 
@@ -117,78 +119,62 @@ export class PressureAllocator implements Allocator {
     while (n > minLen) {
       const ptr = this.child.alloc(n, a);
       if (ptr !== 0) {
-        u32[this.w + W_GRANTED] = n;
+        u32[this.stateWord + W_GRANTED] = n;
         return ptr;
       }
       n = n >>> 1;
       if (n < minLen) n = minLen;
     }
     const ptr = this.alloc(minLen, a);
-    u32[this.w + W_GRANTED] = ptr === 0 ? 0 : minLen;
+    u32[this.stateWord + W_GRANTED] = ptr === 0 ? 0 : minLen;
     return ptr;
   }
 
   /** Bytes held by the pointer the last allocOrShrink returned (0 when it returned 0). */
   grantedBytes(): number {
-    return this.u32[this.w + W_GRANTED];
+    return this.u32[this.stateWord + W_GRANTED];
   }
 
   /** Times the child ran out and the handlers or the reserve were called on. */
   pressureEvents(): number {
-    return this.u32[this.w + W_EVENTS];
+    return this.u32[this.stateWord + W_EVENTS];
   }
 
   reserveBytes(): number {
-    return this.u32[this.w + W_RESERVE_LEN];
+    return this.u32[this.stateWord + W_RESERVE_LEN];
   }
 
   /** True while the emergency reserve is held (false once released, or when there is none). */
   reserveHeld(): boolean {
-    return this.u32[this.w + W_RESERVE] !== 0;
+    return this.u32[this.stateWord + W_RESERVE] !== 0;
   }
 
   /** After pressure has passed, takes the reserve back from the child; false if it cannot (yet). */
   restoreReserve(): boolean {
     const u32 = this.u32;
-    if (u32[this.w + W_RESERVE] !== 0 || u32[this.w + W_RESERVE_LEN] === 0) return u32[this.w + W_RESERVE] !== 0;
-    const ptr = this.child.alloc(u32[this.w + W_RESERVE_LEN], 8);
-    u32[this.w + W_RESERVE] = ptr;
+    if (u32[this.stateWord + W_RESERVE] !== 0 || u32[this.stateWord + W_RESERVE_LEN] === 0) return u32[this.stateWord + W_RESERVE] !== 0;
+    const ptr = this.child.alloc(u32[this.stateWord + W_RESERVE_LEN], 8);
+    u32[this.stateWord + W_RESERVE] = ptr;
     return ptr !== 0;
   }
 
   /** Gives back the reserve (if held) and the state block. */
   deinit(): void {
     const u32 = this.u32;
-    if (u32[this.w + W_RESERVE] !== 0) {
-      this.child.free(u32[this.w + W_RESERVE], u32[this.w + W_RESERVE_LEN]);
-      u32[this.w + W_RESERVE] = 0;
+    if (u32[this.stateWord + W_RESERVE] !== 0) {
+      this.child.free(u32[this.stateWord + W_RESERVE], u32[this.stateWord + W_RESERVE_LEN]);
+      u32[this.stateWord + W_RESERVE] = 0;
     }
     this.stateFrom.free(this.state, PRESSURE_STATE_BYTES);
-  }
-
-  ownsPtr(ptr: number): boolean {
-    return this.childOwns === null ? false : this.childOwns(ptr);
   }
 
   stats(): AllocatorStats {
     return this.child.stats();
   }
 
-  create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null {
-    return createView(this, ctor, count);
-  }
-
-  destroy(view: TypedArray): void {
-    destroyView(this, view);
-  }
-
-  dupe(bytes: ArrayLike<number>, align?: number): number {
-    return dupe(this, bytes, align);
-  }
-
   /** The rare path: handlers, then the reserve. For a remap (`oldPtr` nonzero) the retry is a remap. */
   private underPressure(len: number, align: number | undefined, oldPtr: number, oldLen: number): number {
-    this.u32[this.w + W_EVENTS]++;
+    this.u32[this.stateWord + W_EVENTS]++;
     this.busy = true;
     let ptr = 0;
     // No return inside try (older Espruino builds mishandle it); a throwing handler still clears busy.
@@ -209,11 +195,12 @@ export class PressureAllocator implements Allocator {
       const ptr = oldPtr === 0 ? this.child.alloc(len, align) : this.child.remap(oldPtr, oldLen, len, align);
       if (ptr !== 0) return ptr;
     }
-    const reserve = u32[this.w + W_RESERVE];
+    const reserve = u32[this.stateWord + W_RESERVE];
     if (reserve === 0) return 0;
-    u32[this.w + W_RESERVE] = 0;
-    this.child.free(reserve, u32[this.w + W_RESERVE_LEN]);
+    u32[this.stateWord + W_RESERVE] = 0;
+    this.child.free(reserve, u32[this.stateWord + W_RESERVE_LEN]);
     if (this.onReserveReleased !== undefined) this.onReserveReleased(this);
     return oldPtr === 0 ? this.child.alloc(len, align) : this.child.remap(oldPtr, oldLen, len, align);
   }
 }
+export interface PressureAllocator extends WrapperHelpers {}

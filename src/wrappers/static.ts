@@ -1,9 +1,8 @@
 import type { Allocator, AllocatorStats } from "../allocator.js";
 import type { BootHeap } from "../heap/boot-heap.js";
 import { describe, fail } from "../heap/errors.js";
-import { createView, destroyView, dupe } from "../allocators/typed.js";
-import type { TypedArray, TypedArrayConstructor } from "../allocators/typed.js";
-import { checkChild, ownershipTest } from "./common.js";
+import { addWrapperHelpers, checkChild, ownershipTest } from "./common.js";
+import type { WrapperHelpers } from "./common.js";
 
 export type StaticState = "init" | "static" | "deinit";
 
@@ -22,74 +21,62 @@ const NAMES: StaticState[] = ["init", "static", "deinit"];
 export class StaticAllocator implements Allocator {
   readonly heap: BootHeap;
   readonly child: Allocator;
-  private s: number;
-  private readonly childOwns: ((ptr: number) => boolean) | null;
+  /** INIT, STATIC or DEINIT. */
+  private phase: number;
+  /** The child's ownership test, made once (ownsPtr, from addWrapperHelpers, answers with it). */
+  readonly childOwns: ((ptr: number) => boolean) | null;
 
   constructor(child: Allocator) {
+    addWrapperHelpers(StaticAllocator.prototype);
     checkChild(child, "child");
     this.heap = child.heap;
     this.child = child;
-    this.s = INIT;
+    this.phase = INIT;
     this.childOwns = ownershipTest(child);
   }
 
   state(): StaticState {
-    return NAMES[this.s];
+    return NAMES[this.phase];
   }
 
   /** init → static: from now on alloc, resize, remap and free throw. */
   lock(): void {
-    if (this.s !== INIT) this.violation("lock()", "lock is only allowed in state init");
-    this.s = STATIC;
+    if (this.phase !== INIT) this.violation("lock()", "lock is only allowed in state init");
+    this.phase = STATIC;
   }
 
   /** static (or init) → deinit: frees are allowed again so the program can tear down. */
   deinit(): void {
-    if (this.s === DEINIT) this.violation("deinit()", "deinit was already called");
-    this.s = DEINIT;
+    if (this.phase === DEINIT) this.violation("deinit()", "deinit was already called");
+    this.phase = DEINIT;
   }
 
   alloc(len: number, align?: number): number {
-    if (this.s !== INIT) this.violation("alloc(" + describe(len) + ")", "allocation is only allowed in state init");
+    if (this.phase !== INIT) this.violation("alloc(" + describe(len) + ")", "allocation is only allowed in state init");
     return this.child.alloc(len, align);
   }
 
   resize(ptr: number, len: number, newLen: number): boolean {
-    if (this.s !== INIT) this.violation("resize(" + describe(ptr) + ", " + describe(len) + ", " + describe(newLen) + ")", "resize is only allowed in state init");
+    if (this.phase !== INIT) this.violation("resize(" + describe(ptr) + ", " + describe(len) + ", " + describe(newLen) + ")", "resize is only allowed in state init");
     return this.child.resize(ptr, len, newLen);
   }
 
   remap(ptr: number, len: number, newLen: number, align?: number): number {
-    if (this.s !== INIT) this.violation("remap(" + describe(ptr) + ", " + describe(len) + ", " + describe(newLen) + ")", "remap is only allowed in state init");
+    if (this.phase !== INIT) this.violation("remap(" + describe(ptr) + ", " + describe(len) + ", " + describe(newLen) + ")", "remap is only allowed in state init");
     return this.child.remap(ptr, len, newLen, align);
   }
 
   free(ptr: number, len: number): void {
-    if (this.s === STATIC) this.violation("free(" + describe(ptr) + ", " + describe(len) + ")", "free is only allowed in states init and deinit");
+    if (this.phase === STATIC) this.violation("free(" + describe(ptr) + ", " + describe(len) + ")", "free is only allowed in states init and deinit");
     this.child.free(ptr, len);
-  }
-
-  ownsPtr(ptr: number): boolean {
-    return this.childOwns === null ? false : this.childOwns(ptr);
   }
 
   stats(): AllocatorStats {
     return this.child.stats();
   }
 
-  create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null {
-    return createView(this, ctor, count);
-  }
-
-  destroy(view: TypedArray): void {
-    destroyView(this, view);
-  }
-
-  dupe(bytes: ArrayLike<number>, align?: number): number {
-    return dupe(this, bytes, align);
-  }
-
   private violation(call: string, rule: string): never {
-    return fail("Static", call + " in state " + NAMES[this.s] + ": " + rule);
+    return fail("Static", call + " in state " + NAMES[this.phase] + ": " + rule);
   }
 }
+export interface StaticAllocator extends WrapperHelpers {}
