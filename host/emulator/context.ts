@@ -15,7 +15,8 @@ const BUILTINS_JS = preludeSource("builtins.js");
 const ENVIRONMENT_JS = preludeSource("environment.js");
 /** Native modules, each added to environment.js's `natives`. */
 const MODULE_PRELUDES = ["storage.js", "net.js"].map((file) => ({ file, source: preludeSource(file) }));
-/** The device's own built-ins that V8 lacks; runs last. */
+/** The device's Date (its time zone, its formats), then its own built-ins that V8 lacks; these run last. */
+const DATE_JS = preludeSource("date.js");
 const EXTRAS_JS = preludeSource("espruino-extras.js");
 
 export interface BuiltinHooks {
@@ -80,6 +81,8 @@ export function createBoardContext(builtins: BuiltinHooks, sys: Hooks, beforePre
     const addModule = vm.runInContext(m.source, context, { filename: m.file }) as (sys: unknown, env: unknown) => void;
     addModule.call(global, hooks, api);
   }
+  const addDate = vm.runInContext(DATE_JS, context, { filename: "date.js" }) as (sys: unknown, env: unknown) => void;
+  addDate.call(global, hooks, api);
   const addExtras = vm.runInContext(EXTRAS_JS, context, { filename: "espruino-extras.js" }) as (sys: unknown, env: unknown, events: unknown) => void;
   addExtras.call(global, hooks, api, events);
   return { context, format: (v) => api.format(v, 0), makeError, emitNow: (target, event, ...args) => events.emitNow(target, event, args) };
