@@ -5,7 +5,7 @@ import type { Board } from "../boards.js";
 export const FIRMWARE_VERSION = "2v29";
 
 export function boardEnv(board: Board): Record<string, string | number | boolean> {
-  const modules = ["Storage", ...(board.features.includes("net") ? ["net"] : [])];
+  const modules = ["Storage", "heatshrink", ...(board.features.includes("net") ? ["net"] : [])];
   return {
     VERSION: FIRMWARE_VERSION,
     GIT_COMMIT: "bootheap-emulator",

@@ -14,7 +14,7 @@ const preludeSource = (file: string): string => readFileSync(fileURLToPath(new U
 const BUILTINS_JS = preludeSource("builtins.js");
 const ENVIRONMENT_JS = preludeSource("environment.js");
 /** Native modules, each added to environment.js's `natives`. */
-const MODULE_PRELUDES = ["storage.js", "net.js"].map((file) => ({ file, source: preludeSource(file) }));
+const MODULE_PRELUDES = ["storage.js", "net.js", "heatshrink.js"].map((file) => ({ file, source: preludeSource(file) }));
 /** The device's Date (its time zone, its formats), then its own built-ins that V8 lacks; these run last. */
 const DATE_JS = preludeSource("date.js");
 const EXTRAS_JS = preludeSource("espruino-extras.js");

@@ -70,7 +70,7 @@ describe("environment", () => {
 
   it("reports the board in process.env", () => {
     expect(resultOf(t, "process.env.BOARD + ' ' + process.env.VERSION")).toBe('="ESP32 2v29"');
-    expect(resultOf(t, "process.env.MODULES")).toBe('="Storage,net"');
+    expect(resultOf(t, "process.env.MODULES")).toBe('="Storage,heatshrink,net"');
   });
 
   it("runs timers and getTime", async () => {

@@ -27,7 +27,7 @@ export function banner(board: Board): string {
 }
 
 /** Files the board's own scripts run from; their frames are not the program's. */
-const PRELUDE_FILES = /^(builtins|environment|storage|net|date|espruino-extras)\.js$/;
+const PRELUDE_FILES = /^(builtins|environment|storage|net|heatshrink|date|espruino-extras)\.js$/;
 
 /** Where in the program an error was thrown, from V8's stack text. */
 function location(stack: string): string {
