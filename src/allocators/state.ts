@@ -92,15 +92,17 @@ export function poolStats(u32: Uint32Array, state: number, regionEnd: number): A
 export function poolFreeSlots(u32: Uint32Array, state: number, g: PoolGeometry, name: string, visit: ((slot: number) => void) | null): number {
   const bump = u32[state + POOL_BUMP];
   const stride = g.strideBytes;
-  if (bump < g.first || bump > g.first + g.slotCount * stride || (bump - g.first) % stride !== 0) fail("Corrupt", "pool " + name + ": bump cursor " + bump + " is not a slot boundary");
   const issued = (bump - g.first) / stride;
   let count = 0;
-  for (let slot = u32[state + POOL_FREE_HEAD]; slot !== 0; slot = u32[slot >> 2]) {
-    if (slot < g.first || slot >= bump || (slot - g.first) % stride !== 0) fail("Corrupt", "pool " + name + ": free-list link " + slot + " is not an issued slot");
-    if (++count > issued) fail("Corrupt", "pool " + name + ": the free list has a cycle");
+  let slot = u32[state + POOL_FREE_HEAD];
+  // A cursor off the slots, a link that is not an issued slot, or more links than slots (a cycle).
+  while (issued % 1 === 0 && issued >= 0 && issued <= g.slotCount && count <= issued && (slot === 0 || (slot >= g.first && slot < bump && (slot - g.first) % stride === 0))) {
+    if (slot === 0) return count;
+    count++;
     if (visit !== null) visit(slot);
+    slot = u32[slot >> 2];
   }
-  return count;
+  return fail("Corrupt", "pool " + name + ": free list broken at " + slot + " (bump cursor " + bump + ", " + count + " links walked)");
 }
 
 // ---- TlsfAllocator (the header word and the blocks are described in tlsf.ts) ----

@@ -61,11 +61,11 @@ export function hardeningCases(): Case[] {
     {
       name: "ArenaAllocator: past " + ARENA_CHUNK_COUNT_MAX + " chunks alloc returns 0, and free/resize of every pointer still work",
       run: function () {
-        const heap = new BootHeap(16384);
-        const pool = new MemoryPool(heap, heap.carve(MemoryPool.regionBytes(64, 100), 8, "slots"), 64);
+        const heap = new BootHeap(8192);
+        const pool = new MemoryPool(heap, heap.carve(MemoryPool.regionBytes(64, 70), 8, "slots"), 64);
         const arena = new ArenaAllocator(pool);
         const ptrs: number[] = [];
-        for (let i = 0; i < 100; i++) {
+        for (let i = 0; i < 70; i++) {
           const p = arena.alloc(40, 8);
           if (p === 0) break;
           ptrs.push(p);
@@ -99,7 +99,7 @@ export function hardeningCases(): Case[] {
     {
       name: "MemoryPool, TlsfAllocator and inspection: circular free lists throw Corrupt instead of spinning",
       run: function () {
-        const heap = new BootHeap(16384);
+        const heap = new BootHeap(4096);
         const pool = new MemoryPool(heap, heap.carve(1024, 8, "pool"), 16);
         const a = pool.create();
         const b = pool.create();
@@ -108,8 +108,8 @@ export function hardeningCases(): Case[] {
         heap.u32[a >> 2] = b; // b -> a -> b
         checkEqual(thrownCode(function () { pool.check(); }), "Corrupt", "pool.check");
         checkEqual(thrownCode(function () { heapReports(heap); }), "Corrupt", "MEM.stats of the pool");
-        const heap2 = new BootHeap(16384);
-        const tlsf = new TlsfAllocator(heap2, heap2.carve(8192, 8, "tlsf"));
+        const heap2 = new BootHeap(4096);
+        const tlsf = new TlsfAllocator(heap2, heap2.carve(2048, 8, "tlsf"));
         const x = tlsf.alloc(100);
         tlsf.alloc(100);
         tlsf.free(x, 100);
@@ -121,8 +121,8 @@ export function hardeningCases(): Case[] {
     {
       name: "DebugAllocator: a quarantine list made circular by a stray write throws Corrupt instead of spinning",
       run: function () {
-        const heap = new BootHeap(16384);
-        const tlsf = new TlsfAllocator(heap, heap.carve(8192, 8, "tlsf"));
+        const heap = new BootHeap(8192);
+        const tlsf = new TlsfAllocator(heap, heap.carve(4096, 8, "tlsf"));
         const debug = new DebugAllocator(tlsf, { region: heap.carve(DebugAllocator.regionBytes(8), 8, "debug"), quarantineBytes: 256, onReport: function () {} });
         const p = debug.alloc(16);
         const q = debug.alloc(16);
@@ -138,15 +138,15 @@ export function hardeningCases(): Case[] {
     {
       name: "remap validates align before anything and honours a larger one, on every allocator",
       run: function () {
-        const heap = new BootHeap(32768);
+        const heap = new BootHeap(8192);
         const pool = new MemoryPool(heap, heap.carve(1024, 8, "pool"), 64);
         const subjects: Allocator[] = [
-          new FixedBufferAllocator(heap, heap.carve(4096, 8, "fixed")),
-          new ArenaAllocator(new FixedBufferAllocator(heap, heap.carve(4096, 8, "arena"))),
+          new FixedBufferAllocator(heap, heap.carve(1024, 8, "fixed")),
+          new ArenaAllocator(new FixedBufferAllocator(heap, heap.carve(1024, 8, "arena"))),
           pool,
-          new StackAllocator(heap, heap.carve(4096, 8, "stack")),
-          new TlsfAllocator(heap, heap.carve(4096, 8, "tlsf")),
-          new FallbackAllocator(pool, new TlsfAllocator(heap, heap.carve(4096, 8, "tlsf2"))),
+          new StackAllocator(heap, heap.carve(1024, 8, "stack")),
+          new TlsfAllocator(heap, heap.carve(1024, 8, "tlsf")),
+          new FallbackAllocator(pool, new TlsfAllocator(heap, heap.carve(1024, 8, "tlsf2"))),
         ];
         for (let i = 0; i < subjects.length; i++) {
           const a = subjects[i];
@@ -166,8 +166,8 @@ export function hardeningCases(): Case[] {
     {
       name: "DebugAllocator: resize/remap with a length that is not a length throw InvalidArgument and change nothing",
       run: function () {
-        const heap = new BootHeap(16384);
-        const tlsf = new TlsfAllocator(heap, heap.carve(8192, 8, "tlsf"));
+        const heap = new BootHeap(8192);
+        const tlsf = new TlsfAllocator(heap, heap.carve(4096, 8, "tlsf"));
         const reports: DebugReport[] = [];
         const debug = new DebugAllocator(tlsf, { region: heap.carve(DebugAllocator.regionBytes(8), 8, "debug"), onReport: function (r) { reports.push(r); } });
         const p = debug.alloc(16);
@@ -233,8 +233,8 @@ export function hardeningCases(): Case[] {
     {
       name: "DebugAllocator onReport \"throw\": a use after free is raised once, the quarantine stays within its maximum",
       run: function () {
-        const heap = new BootHeap(16384);
-        const tlsf = new TlsfAllocator(heap, heap.carve(8192, 8, "tlsf"));
+        const heap = new BootHeap(8192);
+        const tlsf = new TlsfAllocator(heap, heap.carve(4096, 8, "tlsf"));
         const debug = new DebugAllocator(tlsf, { region: heap.carve(DebugAllocator.regionBytes(16), 8, "debug"), quarantineBytes: 64, canaryBytes: 8, onReport: "throw" });
         const p = debug.alloc(16);
         debug.free(p, 16);
@@ -254,8 +254,8 @@ export function hardeningCases(): Case[] {
     {
       name: "DebugAllocator with a small table: an alloc/free loop with nothing live never runs out (quarantine evicted for records)",
       run: function () {
-        const heap = new BootHeap(16384);
-        const tlsf = new TlsfAllocator(heap, heap.carve(8192, 8, "tlsf"));
+        const heap = new BootHeap(8192);
+        const tlsf = new TlsfAllocator(heap, heap.carve(4096, 8, "tlsf"));
         const reports: DebugReport[] = [];
         const debug = new DebugAllocator(tlsf, { region: heap.carve(DebugAllocator.regionBytes(4), 8, "debug"), quarantineBytes: 4096, onReport: function (r) { reports.push(r); } });
         for (let i = 0; i < 200; i++) {
@@ -270,10 +270,10 @@ export function hardeningCases(): Case[] {
     {
       name: "CountingAllocator and DebugAllocator stats(): peakBytes is never below usedBytes",
       run: function () {
-        const heap = new BootHeap(16384);
-        const tlsf = new TlsfAllocator(heap, heap.carve(4096, 8, "tlsf"));
+        const heap = new BootHeap(8192);
+        const tlsf = new TlsfAllocator(heap, heap.carve(2048, 8, "tlsf"));
         const counting = new CountingAllocator(tlsf);
-        const tlsf2 = new TlsfAllocator(heap, heap.carve(4096, 8, "tlsf2"));
+        const tlsf2 = new TlsfAllocator(heap, heap.carve(2048, 8, "tlsf2"));
         const debug = new DebugAllocator(tlsf2, { region: heap.carve(DebugAllocator.regionBytes(8), 8, "debug") });
         const wrappers: Allocator[] = [counting, debug];
         for (let i = 0; i < wrappers.length; i++) {
@@ -291,11 +291,11 @@ export function hardeningCases(): Case[] {
     {
       name: "MEM.stats() (inspection from the heap bytes) equals each allocator's own stats()",
       run: function () {
-        const heap = new BootHeap(16384);
+        const heap = new BootHeap(8192);
         const fixed = new FixedBufferAllocator(heap, heap.carve(1024, 8, "fixed"));
         const pool = new MemoryPool(heap, heap.carve(1024, 4, "pool"), 10, 4);
         const stack = new StackAllocator(heap, heap.carve(1024, 8, "stack"));
-        const tlsf = new TlsfAllocator(heap, heap.carve(4096, 8, "tlsf"));
+        const tlsf = new TlsfAllocator(heap, heap.carve(2048, 8, "tlsf"));
         const all: Allocator[] = [fixed, pool, stack, tlsf];
         for (let i = 0; i < all.length; i++) {
           const a = all[i];
