@@ -209,8 +209,17 @@ export class EmulatedBoard {
    */
   reportUnhandledRejection(reason: unknown): void {
     if (this.disposed) return;
-    this.reportUncaught(reason);
+    // The device turns the reason into an Error "Unhandled promise rejection: <reason as a string>".
+    if (reason instanceof BoardInterrupt) this.reportUncaught(reason);
+    else this.reportUncaught(this.ctx.makeError(`Unhandled promise rejection: ${this.asString(reason)}`));
     this.returnInputLine();
+  }
+
+  /** A value as the device's string conversion gives it (an error as "Type: message"). */
+  private asString(v: unknown): string {
+    if (typeof v === "string") return v;
+    if (typeof v === "object" && v !== null && typeof (v as Error).message === "string" && typeof (v as Error).stack === "string") return describeError(v, (x) => this.format(x)).replace(/ at line \d+ col \d+.*$/, "");
+    return this.format(v);
   }
 
   /** The program's global object (tests look at it). */

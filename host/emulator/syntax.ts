@@ -120,6 +120,14 @@ function checkNode(node: AnyNode, parent: AnyNode | null, key: string): void {
       reject(node, "Got '{' expected ID (static blocks are not supported)");
     case "PrivateIdentifier":
       reject(node, "Got '#' expected '}' (private class members are not supported)");
+    case "NewExpression": {
+      // The device refuses `new` right after `new` (`new new A().b()`); parenthesised is fine.
+      const callee = node.callee as AnyNode;
+      let inner = callee;
+      while (inner.type === "MemberExpression" || inner.type === "CallExpression") inner = (inner.object ?? inner.callee) as AnyNode;
+      if (inner.type === "NewExpression" && inner.start === callee.start) reject(node, "Nesting 'new' operators is unsupported");
+      break;
+    }
     case "ImportExpression":
     case "MetaProperty":
       reject(node, `Got '.' expected EOF (${node.type} is not supported)`);

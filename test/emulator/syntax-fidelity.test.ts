@@ -21,6 +21,7 @@ const CASES: Array<{ rule: string; rejected: string; accepted: string; value: st
   { rule: "identifier static", rejected: "function static() {}", accepted: "function stat() { return 4 }; stat()", value: "=4" },
   { rule: "declaring undefined", rejected: "var undefined = 1", accepted: "var u; u === undefined", value: "=true" },
   { rule: "private class members", rejected: "class A { #x = 1 }", accepted: "class A { x = 1 }; new A().x", value: "=1" },
+  { rule: "nested new", rejected: "function Outer() { this.In = function () {} }; new new Outer().In()", accepted: "function Outer() { this.In = function () { this.x = 4 } }; var o = new Outer(); new o.In().x", value: "=4" },
   // Found running a minified bundle on the real interpreter: `function` opens a declaration there.
   { rule: "a for-initialiser starting with function", rejected: "for (function (t) { return t }(1); false;);", accepted: "var z = 0; for ((function (t) { z = t })(3); false;); z", value: "=3" },
 ];
