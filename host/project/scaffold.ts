@@ -26,6 +26,12 @@ var Sample = struct({ time: "u32", value: "f32" });
 var SAMPLE_SLOTS = ${SAMPLE_SLOTS};
 var SAMPLE_MS = 1000;
 
+// The chip's temperature where the board has a sensor (NaN elsewhere, e.g. the Linux build), else a made-up wave.
+function reading(time) {
+  var celsius = typeof E !== "undefined" && E.getTemperature ? E.getTemperature() : NaN;
+  return celsius === celsius ? celsius : Math.sin(time / 8) * 20;
+}
+
 /** @type {import("bootheap").App} */
 var app = {
   name: "app",
@@ -59,7 +65,7 @@ var app = {
         p = samples.create();
       }
       fields.set.time(p, time);
-      fields.set.value(p, typeof E !== "undefined" && E.getTemperature ? E.getTemperature() : Math.sin(time / 8) * 20);
+      fields.set.value(p, reading(time));
       u32[ring + ((head + count) % SAMPLE_SLOTS)] = p;
       count++;
       return count;
@@ -91,6 +97,12 @@ declare function setInterval(fn: () => void, ms: number): unknown;
 const Sample = struct({ time: "u32", value: "f32" });
 const SAMPLE_SLOTS = ${SAMPLE_SLOTS};
 const SAMPLE_MS = 1000;
+
+// The chip's temperature where the board has a sensor (NaN elsewhere, e.g. the Linux build), else a made-up wave.
+function reading(time: number): number {
+  const celsius = typeof E !== "undefined" && E.getTemperature ? E.getTemperature() : NaN;
+  return celsius === celsius ? celsius : Math.sin(time / 8) * 20;
+}
 
 const app: App = {
   name: "app",
@@ -124,7 +136,7 @@ const app: App = {
         p = samples.create();
       }
       fields.set.time(p, time);
-      fields.set.value(p, typeof E !== "undefined" && E.getTemperature ? E.getTemperature() : Math.sin(time / 8) * 20);
+      fields.set.value(p, reading(time));
       u32[ring + ((head + count) % SAMPLE_SLOTS)] = p;
       count++;
       return count;

@@ -145,7 +145,7 @@ describe("a user's project from the packed tarball", { timeout: INSTALL_TIMEOUT_
     }
   });
 
-  it("a TypeScript app (init --ts) builds", async () => {
+  it("a TypeScript app (init --ts) builds and type-checks", async () => {
     const dir = join(project, "ts-app");
     const init = await bootheap(["init", "--ts", "--board", "ESPRUINOWIFI", dir]);
     expect(init.code, init.output).toBe(0);
@@ -153,6 +153,9 @@ describe("a user's project from the packed tarball", { timeout: INSTALL_TIMEOUT_
     expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/app for ESPRUINOWIFI: fits/);
     expect(existsSync(join(dir, "dist", "ESPRUINOWIFI", "app.js"))).toBe(true);
+    // The app type-checks against the package's declarations (bootheap's App, Memory, MemoryPool ...).
+    const tsc = await run(process.execPath, [join(project, "node_modules", "typescript", "bin", "tsc"), "-p", dir], dir);
+    expect(tsc.code, tsc.output).toBe(0);
   });
 
   it("the vitest flavour of the scaffold (init --test-runner vitest) passes under vitest", async () => {
