@@ -59,6 +59,8 @@ export class EmulatedBoard {
   private errorFlags = new Set<string>();
   /** Console lines run since the last reset: what save() keeps. */
   private codeLog: string[] = [];
+  /** Handlers emit() queued, not yet run; dropped with the RAM. */
+  private events: Array<() => void> = [];
   private pending: Pending = null;
   private busy = false;
   private muted = false;
@@ -389,7 +391,12 @@ export class EmulatedBoard {
     this.codeLog = [];
     this.echoEnabled = true;
     this.memory = new BoardMemory(this.profile.jsVars, this.profile.blockBytes, (blocks) => this.outOfMemory(blocks));
-    this.timers = new BoardTimers((fn) => this.runTask(fn));
+    this.events = [];
+    // The device handles queued events before timers in each pass of its loop.
+    this.timers = new BoardTimers((fn) => {
+      this.runEvents();
+      this.runTask(fn);
+    });
     this.net = new NetBridge((fn) => this.runTask(fn));
     this.ctx = createBoardContext(
       {
@@ -399,16 +406,23 @@ export class EmulatedBoard {
         },
         chargeBuffer: (b, n) => this.memory.chargeBuffer(b, n),
         chargeView: (v) => this.memory.chargeView(v),
-        queueEvent: (fn) => {
-          const ctx = this.ctx;
-          setImmediate(() => {
-            if (this.ctx === ctx) this.runTask(fn);
-          });
-        },
+        queueEvent: (fn) => this.queueEvent(fn),
       },
       this.systemHooks(),
       (context) => this.memory.attach(context),
     );
+  }
+
+  /** An event emit() queued: it runs as a task of its own, soon, and before any timer that is due. */
+  private queueEvent(fn: () => void): void {
+    this.events.push(fn);
+    if (this.events.length === 1) setImmediate(() => this.runEvents());
+  }
+
+  private runEvents(): void {
+    const events = this.events;
+    this.events = [];
+    for (const fn of events) this.runTask(fn);
   }
 
   private outOfMemory(blocksWanted: number): never {

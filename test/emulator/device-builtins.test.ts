@@ -86,3 +86,14 @@ describe("V8 built-ins the device lacks", () => {
     );
   });
 });
+
+describe("queued events", () => {
+  const t = bootBoard("LINUX");
+  afterAll(() => t.board.dispose());
+
+  it("run before a timer that is due, as the device's loop handles events first", async () => {
+    t.board.loadFromStorage("var val = 1; var foo = {}; foo.on('up', function () { val += 41; }); foo.emit('up'); setTimeout('seen = val', 0);", "events.js");
+    await new Promise((r) => setTimeout(r, 30));
+    expect(resultOf(t, "seen")).toBe("=42");
+  });
+});
