@@ -492,7 +492,7 @@ export class EmulatedBoard {
       ...textHooks,
       write: (text: string) => this.write(text),
       run: (code: string, filename: string) => this.runCode(code, filename),
-      compileModule: (code: string, name: string, inFlash: boolean) => this.runCode(`(function (exports, module) {${code}\n})`, `module:${name}`, 1, inFlash ? "flash" : "ram"),
+      compileModule: (code: string, name: string, inFlash: boolean) => this.runCode(`(function (exports, module) {${code}\n;return exports;})`, `module:${name}`, 1, inFlash ? "flash" : "ram"),
       hasModule: (name: string) => (name === "net" ? this.profile.features.includes("net") : name === "Storage" || name === "heatshrink"),
       envJSON: () => JSON.stringify(boardEnv(this.profile)),
       errorFlags: () => {

@@ -97,3 +97,17 @@ describe("queued events", () => {
     expect(resultOf(t, "seen")).toBe("=42");
   });
 });
+
+describe("modules", () => {
+  const t = bootBoard("LINUX");
+  afterAll(() => t.board.dispose());
+
+  it("`exports = x` sets what require returns, in module text and in the tool's function form", () => {
+    t.type("Modules.addCached('asText', 'function B() { this.v = 7; } exports = B;')");
+    expect(resultOf(t, "new (require('asText'))().v")).toBe("=7");
+    t.type("Modules.addCached('asFn', function () { exports = { w: 8 }; })");
+    expect(resultOf(t, "require('asFn').w")).toBe("=8");
+    t.type("Modules.addCached('plain', function () { exports.z = 9; })");
+    expect(resultOf(t, "require('plain').z")).toBe("=9");
+  });
+});

@@ -168,22 +168,26 @@
 
   function runModule(code, name, inFlash) {
     var module = { exports: {} };
+    var original = module.exports;
     if (typeof code !== "function") {
-      sys.compileModule(String(code), name, !!inFlash).call(module.exports, module.exports, module);
-      return module.exports;
+      // The wrapper returns the module's `exports` variable: `exports = x` sets the module's value on the device.
+      var rebound = sys.compileModule(String(code), name, !!inFlash).call(module.exports, module.exports, module);
+      return module.exports === original && rebound !== undefined ? rebound : module.exports;
     }
     // The espruino tool uploads modules as Modules.addCached(name, function () { ... }), whose
     // body uses `exports` and `module` as free names.
     var had = { exports: G.exports, module: G.module };
     G.exports = module.exports;
     G.module = module;
+    var result;
     try {
       code.call(module.exports);
+      result = module.exports === original ? G.exports : module.exports;
     } finally {
       G.exports = had.exports;
       G.module = had.module;
     }
-    return module.exports;
+    return result;
   }
   // Native modules; storage.js and net.js add theirs.
   var natives = {};
