@@ -38,7 +38,8 @@ export class Args {
     return this.u32[this.table + A_PAIRS + 2 * i];
   }
 
-  length(i: number): number {
+  /** Bytes of argument i. Not `length`: a method of that name is a write to `.length`, which the gates refuse. */
+  lengthOf(i: number): number {
     return this.u32[this.table + A_PAIRS + 2 * i + 1];
   }
 
@@ -46,7 +47,7 @@ export class Args {
   is(i: number, word: number): boolean {
     const e = this.texts + 4 * (WORD_BASE + word);
     const n = this.u16[(e + 2) >> 1];
-    if (this.length(i) !== n) return false;
+    if (this.lengthOf(i) !== n) return false;
     const u8 = this.u8;
     const p = this.offset(i);
     const q = this.texts + this.u16[e >> 1];
@@ -56,7 +57,7 @@ export class Args {
 
   /** Parses argument i as a whole number into intValue; false if it is not one. */
   int(i: number): boolean {
-    return this.parseInt(this.offset(i), this.length(i));
+    return this.parseInt(this.offset(i), this.lengthOf(i));
   }
 
   /** Parses u8[p..p+n) as Redis's string2ll does (canonical digits: no "+", no leading zero, no "-0"), up to ±INT_MAX. */

@@ -68,15 +68,15 @@ export function runCommand(this: Kv): void {
   const args = kv.args;
   const reply = kv.reply;
   const argc = args.count();
-  const id = kv.commands.lookup(args.offset(0), args.length(0));
+  const id = kv.commands.lookup(args.offset(0), args.lengthOf(0));
   if (id < 0) return unknownCommand(kv);
   if (argc > args.max) return reply.error(T_TOOMANY);
   switch (id) {
     case CMD_PING:
       if (argc > 2) return wrongArity(kv, id);
-      return argc === 2 ? reply.bulk(args.offset(1), args.length(1)) : reply.text(T_PONG);
+      return argc === 2 ? reply.bulk(args.offset(1), args.lengthOf(1)) : reply.text(T_PONG);
     case CMD_ECHO:
-      return argc !== 2 ? wrongArity(kv, id) : reply.bulk(args.offset(1), args.length(1));
+      return argc !== 2 ? wrongArity(kv, id) : reply.bulk(args.offset(1), args.lengthOf(1));
     case CMD_SET:
       return argc < 3 ? wrongArity(kv, id) : kv.setCommand(argc);
     case CMD_GET:
@@ -121,7 +121,7 @@ export function runCommand(this: Kv): void {
       if (argc === 3 && args.is(1, W_GET)) {
         // Every parameter reads as "" (redis-benchmark asks for "save" and "appendonly").
         reply.num(42, 2);
-        reply.bulk(args.offset(2), args.length(2));
+        reply.bulk(args.offset(2), args.lengthOf(2));
         return reply.text(T_EMPTYBULK);
       }
       return reply.text(T_OK);
@@ -169,7 +169,7 @@ function unknownCommand(kv: Kv): void {
 /** Argument i's first 128 bytes, control bytes as spaces (an error line must stay one line). */
 function quoted(kv: Kv, i: number): void {
   const p = kv.args.offset(i);
-  const n = kv.args.length(i) < 128 ? kv.args.length(i) : 128;
+  const n = kv.args.lengthOf(i) < 128 ? kv.args.lengthOf(i) : 128;
   for (let j = 0; j < n; j++) {
     const b = kv.u8[p + j];
     kv.reply.byte(b < 32 ? 32 : b);

@@ -12,7 +12,7 @@ export function infoCommand(this: Kv, argc: number): void {
   // an unknown one adds nothing. `asked` is the sections, lowercase, each between spaces.
   let asked = " ";
   for (let a = 1; a < argc; a++) {
-    for (let i = 0; i < args.length(a); i++) asked += String.fromCharCode(kv.u8[args.offset(a) + i] | 0x20);
+    for (let i = 0; i < args.lengthOf(a); i++) asked += String.fromCharCode(kv.u8[args.offset(a) + i] | 0x20);
     asked += " ";
   }
   const all = argc < 2 || asked.indexOf(" all ") >= 0 || asked.indexOf(" everything ") >= 0 || asked.indexOf(" default ") >= 0;

@@ -22,13 +22,13 @@ const SET_EXPIRY = SET_EX | SET_PX | SET_EXAT | SET_PXAT;
 
 /** The live entry named by argument i, or 0. */
 export function findArg(kv: Kv, i: number): number {
-  return kv.store.find(kv.args.offset(i), kv.args.length(i));
+  return kv.store.find(kv.args.offset(i), kv.args.lengthOf(i));
 }
 
 /** A new entry of `type` for the key in argument 1 (not in the store); expired keys are swept to make room. 0 when full. */
 export function insertArg(kv: Kv, type: number): number {
   const p = kv.args.offset(1);
-  const n = kv.args.length(1);
+  const n = kv.args.lengthOf(1);
   let e = kv.store.insert(p, n, type);
   if (e === 0 && kv.store.sweep() < kv.config.keyCount) e = kv.store.insert(p, n, type);
   return e;
@@ -43,8 +43,8 @@ export function setCommand(this: Kv, argc: number): void {
   const kv = this;
   const args = kv.args;
   const reply = kv.reply;
-  const keyLength = args.length(1);
-  const valueLength = args.length(2);
+  const keyLength = args.lengthOf(1);
+  const valueLength = args.lengthOf(2);
   if (keyLength > kv.keySizeMax) return reply.error(T_KEYLONG);
   if (valueLength > kv.valueSizeMax) return reply.error(T_VALUELONG);
   let flags = 0;
@@ -126,7 +126,7 @@ export function incrCommand(this: Kv): void {
   const kv = this;
   const args = kv.args;
   const reply = kv.reply;
-  if (args.length(1) > kv.keySizeMax) return reply.error(T_KEYLONG);
+  if (args.lengthOf(1) > kv.keySizeMax) return reply.error(T_KEYLONG);
   let e = findArg(kv, 1);
   let v = 0;
   if (e !== 0) {

@@ -22,8 +22,8 @@ export function pushCommand(this: Kv, argc: number, left: boolean): void {
   const args = kv.args;
   const reply = kv.reply;
   const lists = kv.lists;
-  if (args.length(1) > kv.keySizeMax) return reply.error(T_KEYLONG);
-  for (let i = 2; i < argc; i++) if (args.length(i) > kv.valueSizeMax) return reply.error(T_VALUELONG);
+  if (args.lengthOf(1) > kv.keySizeMax) return reply.error(T_KEYLONG);
+  for (let i = 2; i < argc; i++) if (args.lengthOf(i) > kv.valueSizeMax) return reply.error(T_VALUELONG);
   let e = findArg(kv, 1);
   if (e !== 0 && kv.u8[e + E_TYPE] !== TYPE_LIST) return reply.error(T_WRONGTYPE);
   const len = e === 0 ? 0 : kv.u32[(e + E_LEN) >> 2];
@@ -38,7 +38,7 @@ export function pushCommand(this: Kv, argc: number, left: boolean): void {
       return reply.error(T_OOM_KEYS);
     }
   }
-  for (let i = 2; i < argc; i++) lists.push(e, left, args.offset(i), args.length(i));
+  for (let i = 2; i < argc; i++) lists.push(e, left, args.offset(i), args.lengthOf(i));
   lists.release();
   return reply.int(kv.u32[(e + E_LEN) >> 2]);
 }
