@@ -108,7 +108,7 @@ describe("console over TCP, board in its own thread", () => {
       second.on("data", (d) => (seen += d.toString("latin1")));
       await new Promise((r) => second.once("connect", r));
       second.write("Promise.reject(new Error('nobody handled'))\r");
-      await waitFor("Uncaught Error: nobody handled");
+      await waitFor("Uncaught Error: Unhandled promise rejection: Error: nobody handled");
       client.write("'still'+'here'\r");
       await waitFor('="stillhere"');
       expect(seen).toContain('="stillhere"');
