@@ -40,7 +40,7 @@ export const DEFAULT_CONFIG: KvConfig = {
 /** For boards whose budget the default does not fit (ESP8266: 7.5 KB of heap). */
 export const SMALL_CONFIG: KvConfig = {
   connectionsMax: 2,
-  keyCount: 20,
+  keyCount: 16,
   keySizeMax: 16,
   valueSizeMax: 32,
   listLengthMax: 32,
