@@ -5,6 +5,7 @@
 import { describe, it, expect, afterEach } from "vitest";
 import { bootBoard, type TestBoard } from "./helpers.js";
 import { banner } from "../../host/emulator/console/messages.js";
+import { visibleLine } from "../../host/emulator/console/console-lines.js";
 import { loadBoard } from "../../host/boards.js";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -110,5 +111,13 @@ describe("console bytes, as the device sends them", () => {
     expect(t.type("setTimeout(function(){},10)")).toContain("=2\r\n");
     await sleep(60);
     expect(t.type("setTimeout(function(){},10)")).toContain("=1\r\n");
+  });
+});
+
+describe("console lines for the library", () => {
+  it("are what a terminal shows: no prompt taken off, no control sequences", () => {
+    expect(visibleLine(">1+\x1b[D\x1b[D\r\x1b[Jtick\r")).toBe("tick");
+    expect(visibleLine("\x1b[?7l")).toBe("");
+    expect(visibleLine(">function f(){")).toBe(">function f(){");
   });
 });

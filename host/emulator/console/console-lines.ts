@@ -21,11 +21,15 @@ export class ConsoleLines {
   }
 }
 
+/** A terminal control sequence (ESC [ … letter): cursor moves, erase, line-wrap off. */
+const CONTROL_SEQUENCE = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
 /**
- * A line as a terminal leaves it: the device returns the carriage (CR) to take its prompt off
- * the line before it prints, so what follows the last CR is what stays visible.
+ * A line as a terminal leaves it: the device takes its prompt and typed input off the line
+ * (cursor moves, CR, ESC [J) before it prints, so what follows the last CR, without control
+ * sequences, is what stays visible.
  */
 export function visibleLine(raw: string): string {
   const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-  return line.slice(line.lastIndexOf("\r") + 1);
+  return line.slice(line.lastIndexOf("\r") + 1).replace(CONTROL_SEQUENCE, "");
 }

@@ -51,10 +51,112 @@
   }
   var ArrayBufferIsView = sys.isView;
 
+  // --- print/console.log: the device's jsfGetJSONWithCallback with PRETTY, SOME_NEWLINES and
+  // SHOW_OBJECT_NAMES (jswrap_json.c): quoted keys, a new line before any value that is not a
+  // number, boolean, null or undefined, and after four items of an object on one line; objects made
+  // by a global constructor prefixed "Name: ", and shown by their own toString when they have one ---
+  function escapeChar(c, next) {
+    var code = c.charCodeAt(0);
+    var named = { "\n": "\\n", "\t": "\\t", "\b": "\\b", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\\": "\\\\", '"': '\\"' }[c];
+    if (named) return named;
+    if (code < 8 && !(next >= "0" && next <= "7")) return "\\" + code;
+    if (code < 32 || code >= 127) {
+      var hex = code.toString(16).toUpperCase();
+      return code > 255 ? "\\u" + ("000" + hex).slice(-4) : "\\x" + ("0" + hex).slice(-2);
+    }
+    return c;
+  }
+  function quote(str) {
+    var out = '"';
+    for (var i = 0; i < str.length; i++) out += escapeChar(str[i], str[i + 1]);
+    return out + '"';
+  }
+  function needsNewLine(v) {
+    return !(v === undefined || v === null || typeof v === "number" || typeof v === "boolean");
+  }
+  function newLine(level) {
+    return "\n" + "  ".repeat(level);
+  }
+  function globalNameOf(fn) {
+    var names = Object.getOwnPropertyNames(G);
+    for (var i = 0; i < names.length; i++) {
+      var d = Object.getOwnPropertyDescriptor(G, names[i]);
+      if (d && d.value === fn) return names[i];
+    }
+    return undefined;
+  }
+  function itemsOf(obj, keys, level, seen, first) {
+    var out = "";
+    var needNL = false;
+    var sinceNewLine = 0;
+    keys.forEach(function (k) {
+      var d = Object.getOwnPropertyDescriptor(obj, k);
+      if (!d || d.get || d.set) return;
+      sinceNewLine++;
+      if (!first) out += ", ";
+      first = false;
+      var itemNeeds = needsNewLine(d.value);
+      if (sinceNewLine > 4) needNL = true;
+      if (needNL || itemNeeds) {
+        out += newLine(level + 1);
+        needNL = false;
+        sinceNewLine = 0;
+      }
+      out += quote(k) + ": " + printJSON(d.value, level + 1, seen);
+      needNL = itemNeeds;
+    });
+    return { text: out, needNL: needNL };
+  }
+  function printJSON(v, level, seen) {
+    if (v === undefined) return "undefined";
+    if (v === null || typeof v !== "object") {
+      if (typeof v === "string") return quote(v);
+      if (typeof v === "function") return sys.functionText(v);
+      return typeof v === "number" ? formatNumber(v) : String(v);
+    }
+    if (seen.indexOf(v) >= 0) return " ... ";
+    seen.push(v);
+    try {
+      if (Array.isArray(v)) {
+        var out = "[ ";
+        var needNL = false;
+        for (var i = 0; i < v.length; i++) {
+          if (i) out += ", ";
+          var itemNeeds = needsNewLine(v[i]);
+          if (needNL || itemNeeds) out += newLine(level + 1);
+          out += printJSON(v[i], level + 1, seen);
+          needNL = itemNeeds;
+        }
+        var extra = itemsOf(v, Object.keys(v).filter(function (k) { return String(k >>> 0) !== k; }), level, seen, v.length === 0);
+        out += extra.text;
+        if (needNL || extra.needNL) out += newLine(level);
+        return out + " ]";
+      }
+      var isBuffer = v instanceof ArrayBuffer;
+      if (isBuffer || (ArrayBufferIsView(v) && !(v instanceof DataView))) {
+        var u = isBuffer ? new Uint8Array(v) : v;
+        var name = isBuffer ? "ArrayBuffer" : v.constructor.name;
+        if (Array.prototype.every.call(u, function (x) { return x === 0; })) return "new " + name + "(" + u.length + ")";
+        return "new " + (isBuffer ? "Uint8Array" : name) + "([" + Array.prototype.map.call(u, function (x) { return formatNumber(x); }).join(", ") + "])" + (isBuffer ? ".buffer" : "");
+      }
+      var prefix = "";
+      var proto = Object.getPrototypeOf(v);
+      if (proto && proto !== Object.prototype && typeof proto.constructor === "function") {
+        var cname = globalNameOf(proto.constructor);
+        if (cname) prefix = cname + ": ";
+        if (typeof v.toString === "function" && v.toString !== Object.prototype.toString) return prefix + String(v.toString());
+      }
+      var items = itemsOf(v, Object.keys(v), level, seen, true);
+      return prefix + "{ " + items.text + (items.needNL ? newLine(level) : "") + " }";
+    } finally {
+      seen.pop();
+    }
+  }
+
   function printArgs(args) {
     var parts = [];
-    for (var i = 0; i < args.length; i++) parts.push(typeof args[i] === "string" ? args[i] : format(args[i], 0));
-    sys.write(parts.join(" ") + "\r\n");
+    for (var i = 0; i < args.length; i++) parts.push(typeof args[i] === "string" ? args[i] : printJSON(args[i], 0, []));
+    sys.write(parts.join(" ").replace(/\n/g, "\r\n") + "\r\n");
   }
   // Espruino names its global object `global` (and `globalThis`, which V8 already has).
   hide(G, "global", G);
