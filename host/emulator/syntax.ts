@@ -13,6 +13,7 @@ export const HOOK_CATCH = "__bhC";
 export const HOOK_STORE = "__bhW";
 export const HOOK_LENGTH = "__bhL";
 export const HOOK_DELETE = "__bhD";
+export const HOOK_REDECLARE = "__bhR";
 /** Mark the `let` loop rewrite (shareLoopVariable) so function-text.ts can undo it. */
 export const LOOP_LET_OPEN = "/*__bhO*/";
 export const LOOP_LET_KEYWORD = "/*__bhK*/";
@@ -279,10 +280,13 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
     const name = (node.id as AnyNode).name as string;
     const fnBody = parent.type === "Program" || (parent.type === "BlockStatement" && grandParent !== null && FUNCTIONS.has(grandParent.type));
     let prefix: string;
+    let suffix = ";";
     if (parent.type === "Program") {
       // A global, as on the device; `this` is the global object at script top level,
-      // which also keeps "use strict" code working.
-      prefix = `this.${name}=`;
+      // which also keeps "use strict" code working. Declaring it again gives the existing
+      // function the new code (__bhR), so timers and handlers holding it run the new one.
+      prefix = `this.${name}=${HOOK_REDECLARE}(this.${name},`;
+      suffix = ");";
     } else if (fnBody) {
       const scope = scopes[scopes.length - 1];
       // `let` makes an early call a ReferenceError (TDZ), like the device; when the name
@@ -297,7 +301,7 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
     } else {
       return;
     }
-    edits.push(open(node.start, depth, prefix), close(node.end, depth, ";"));
+    edits.push(open(node.start, depth, prefix), close(node.end, depth, suffix));
   };
 
   const visit = (node: AnyNode, parent: AnyNode | null, key: string, grandParent: AnyNode | null, inFunction: boolean, depth: number): void => {

@@ -52,3 +52,22 @@ describe("delete", () => {
     expect(resultOf(t, "function drop(o, k) { return delete o[k] && delete o.x; }; drop")).toBe("=function (o, k) { return delete o[k] && delete o.x; }");
   });
 });
+
+describe("a function declared again at top level", () => {
+  const t = bootBoard("LINUX");
+  afterAll(() => t.board.dispose());
+
+  it("keeps its identity and runs the new code, so what holds it sees the change", () => {
+    t.type("function a() { return 0 }; var held = a; a.prototype.kept = 7");
+    t.type("function a() { return 1 }");
+    expect(resultOf(t, "[held === a, held(), new a().kept]")).toBe("=[ true, 1, 7 ]");
+    expect(resultOf(t, "a")).toBe("=function () { return 1 }");
+    expect(resultOf(t, "a.toString()")).toBe('="function a() { return 1 }"');
+  });
+
+  it("a timer set with the old declaration calls the new one", async () => {
+    t.board.loadFromStorage("var r = 0; function tick() { r = 'old' } setTimeout(tick, 5); function tick() { r = 'new' }", "redeclare.js");
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(resultOf(t, "r")).toBe('="new"');
+  });
+});

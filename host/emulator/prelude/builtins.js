@@ -12,6 +12,8 @@
   var SymbolSpecies = G.Symbol.species;
   var WeakMapCtor = G.WeakMap;
   var reflectConstruct = G.Reflect.construct;
+  var reflectApply = G.Reflect.apply;
+  var ProxyCtor = G.Proxy;
   var defineProperty = Object.defineProperty;
   var getPrototypeOf = Object.getPrototypeOf;
   var VIEW_OFFSET_MAX = hooks.viewByteOffsetMax;
@@ -151,6 +153,34 @@
   hide(G, "__bhL", function (o) {
     if (isArray(o)) throw new G.TypeError("Assignment to a constant");
     return o;
+  });
+
+  // --- a function declared again at top level keeps its identity and takes the new code, as on
+  // the device (syntax.ts routes top-level declarations through __bhR): each such function is a
+  // proxy whose calls go to the latest code; its own properties (prototype) stay ---
+  var redeclared = new WeakMapCtor();
+  hide(G, "__bhR", function (old, fresh) {
+    var state = typeof old === "function" ? redeclared.get(old) : undefined;
+    if (state) {
+      state.current = fresh;
+      return old;
+    }
+    state = { current: fresh };
+    var p = new ProxyCtor(fresh, {
+      apply: function (target, self, args) { return reflectApply(state.current, self, args); },
+      construct: function (target, args, newTarget) { return reflectConstruct(state.current, args, newTarget); },
+    });
+    redeclared.set(p, state);
+    return p;
+  });
+  function latestCode(fn) {
+    var state = redeclared.get(fn);
+    return state ? state.current : fn;
+  }
+  hide(G, "__bhU", latestCode);
+  var realFunctionToString = Function.prototype.toString;
+  hide(Function.prototype, "toString", function toString() {
+    return realFunctionToString.call(latestCode(this));
   });
 
   // --- errors: `class X extends Error` fails; e.name is undefined ---

@@ -30,7 +30,7 @@
     if (t === "number") return formatNumber(v);
     if (t === "boolean") return String(v);
     if (t === "string") return JSON.stringify(v);
-    if (t === "function") return sys.functionText(v);
+    if (t === "function") return sys.functionText(G.__bhU(v));
     if (depth > 4) return "...";
     if (ArrayBufferIsView(v)) {
       var name = v.constructor && v.constructor.name;
@@ -81,7 +81,7 @@
     var names = Object.getOwnPropertyNames(G);
     for (var i = 0; i < names.length; i++) {
       var d = Object.getOwnPropertyDescriptor(G, names[i]);
-      if (d && d.value === fn) return names[i];
+      if (d && (d.value === fn || (typeof d.value === "function" && G.__bhU(d.value) === fn))) return names[i];
     }
     return undefined;
   }
@@ -111,7 +111,7 @@
     if (v === undefined) return "undefined";
     if (v === null || typeof v !== "object") {
       if (typeof v === "string") return quote(v);
-      if (typeof v === "function") return sys.functionText(v);
+      if (typeof v === "function") return sys.functionText(G.__bhU(v));
       return typeof v === "number" ? formatNumber(v) : String(v);
     }
     if (seen.indexOf(v) >= 0) return " ... ";
