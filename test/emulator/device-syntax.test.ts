@@ -71,3 +71,14 @@ describe("a function declared again at top level", () => {
     expect(resultOf(t, "r")).toBe('="new"');
   });
 });
+
+describe("Function.prototype.replaceWith", () => {
+  const t = bootBoard("LINUX");
+  afterAll(() => t.board.dispose());
+
+  it("swaps the code of a top-level function in place; others say they cannot", () => {
+    t.type("function job() { return 'a' }; var ref = job");
+    expect(resultOf(t, "job.replaceWith(function () { return 'b' }), [ref(), ref === job]")).toBe('=[ "b", true ]');
+    expect(resultOf(t, "(function () {}).replaceWith(function () {})")).toMatch(/^Uncaught Error: replaceWith: the emulator can only replace functions declared at top level/);
+  });
+});

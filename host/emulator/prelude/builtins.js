@@ -178,6 +178,14 @@
     return state ? state.current : fn;
   }
   hide(G, "__bhU", latestCode);
+  // Function.prototype.replaceWith(fn): the same in-place swap, for functions declared at top
+  // level (other functions are plain V8 functions, whose code cannot be swapped).
+  hide(Function.prototype, "replaceWith", function replaceWith(fn) {
+    var state = redeclared.get(this);
+    if (!state) fail("replaceWith: the emulator can only replace functions declared at top level");
+    if (typeof fn !== "function") fail("First argument of replaceWith should be a function");
+    state.current = latestCode(fn);
+  });
   var realFunctionToString = Function.prototype.toString;
   hide(Function.prototype, "toString", function toString() {
     return realFunctionToString.call(latestCode(this));
