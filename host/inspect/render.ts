@@ -3,11 +3,11 @@
 import type { BootHeap } from "../../src/heap/boot-heap.js";
 import { heapReports, MAP_LEGEND, regionCells, statsTable } from "../../src/inspect/index.js";
 
-const ANSI: Record<string, string> = { "#": "\x1b[41m", "+": "\x1b[43m", ".": "\x1b[42m", m: "\x1b[44m", g: "\x1b[45m" };
+const ANSI: Record<string, string> = { "#": "\x1b[41m", "+": "\x1b[43m", ".": "\x1b[42m", m: "\x1b[44m" };
 const RESET = "\x1b[0m";
 
-export const SVG_COLOURS: Record<string, string> = { "#": "#d64541", "+": "#f0a202", ".": "#7bc67b", m: "#4a6fa5", g: "#8e44ad" };
-const SVG_LABELS: Record<string, string> = { "#": "used", "+": "partly used", ".": "free", m: "metadata", g: "guard" };
+export const SVG_COLOURS: Record<string, string> = { "#": "#d64541", "+": "#f0a202", ".": "#7bc67b", m: "#4a6fa5" };
+const SVG_LABELS: Record<string, string> = { "#": "used", "+": "partly used", ".": "free", m: "metadata" };
 
 export function statsText(heap: BootHeap): string {
   return statsTable(heapReports(heap));

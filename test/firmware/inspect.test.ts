@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { tempDir } from "../emulator/helpers.js";
 import { testWithTool } from "../system/tools.js";
+import { MAP_LEGEND } from "../../src/inspect/heap-map.js";
 
 const BOARD = "ESPRUINOWIFI";
 let emulator: ChildProcess;
@@ -53,7 +54,7 @@ describe("bootheap inspect against the emulator", () => {
     expect(run.stdout).toMatch(/region\s+kind\s+capacity\s+used/);
     for (const name of ["readings", "general", "scratch", "frames"]) expect(run.stdout).toMatch(new RegExp("^" + name + "\\s", "m"));
     expect(run.stdout).toMatch(/^general\s+mm[#+]+/m);
-    expect(run.stdout).toContain("# used  + partly used  . free  m metadata  g guard");
+    expect(run.stdout).toContain(MAP_LEGEND);
     const svg = readFileSync(svgPath, "utf8");
     expect(svg.match(/<g class="region"/g)).toHaveLength(4);
     expect(svg).toContain('data-name="general" data-kind="tlsf"');
