@@ -16,7 +16,9 @@ const S_PEAK = 2;
 const S_COUNT = 3;
 const S_CHUNKS = 4; // chunks in the list: every walk over them stops there
 const STATE_WORDS = 6; // the last word is reserved
-const STATE_BYTES = STATE_WORDS * 4;
+/** Bytes the arena takes from its child for its state block (the first allocation it makes). */
+export const ARENA_STATE_BYTES = STATE_WORDS * 4;
+const STATE_BYTES = ARENA_STATE_BYTES;
 
 // Each chunk starts with a header in the child's memory: u32 previous chunk, u32 chunk bytes
 // (header included), u32 end (offset of the first free byte within the chunk).

@@ -3,7 +3,7 @@
 // budget (describeLimits names the limits when they do not fit).
 import type { MemoryPlan, RegionPlan } from "../../../plan/plan.js";
 import { planHeapBytes, regionPlanBytes } from "../../../plan/plan.js";
-import { ARENA_CHUNK_HEADER_BYTES } from "../../../src/allocators/arena.js";
+import { ARENA_CHUNK_HEADER_BYTES, ARENA_STATE_BYTES } from "../../../src/allocators/arena.js";
 import { HEAP_SIZE_MAX } from "../../../src/heap/checks.js";
 import { textTableBytes } from "./text.js";
 
@@ -101,12 +101,10 @@ export const KV_MAGIC = 0x3156564b;
  */
 export const REPLY_PIECE_BYTES_MAX = 24;
 /**
- * The scratch region holds the reply arena: ArenaAllocator's state block (16 bytes now; room is
- * left for it to grow to 24) and one chunk, its header then the reply bytes. Kv checks at boot
- * that the chunk fits, so a larger state block fails the boot loudly, not a request.
+ * The scratch region holds the reply arena: ArenaAllocator's state block and one chunk, its
+ * header then the reply bytes. Kv checks at boot that the chunk fits.
  */
-const ARENA_STATE_ROOM_BYTES = 24;
-export const REPLY_ARENA_OVERHEAD_BYTES = ARENA_STATE_ROOM_BYTES + ARENA_CHUNK_HEADER_BYTES;
+export const REPLY_ARENA_OVERHEAD_BYTES = ARENA_STATE_BYTES + ARENA_CHUNK_HEADER_BYTES;
 
 /** Every size the limits decide, in bytes. */
 export interface KvLayout {

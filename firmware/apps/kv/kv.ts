@@ -5,7 +5,7 @@
 // info.ts, the store's checker in check.ts; dispatch.ts picks one by name.
 import type { Allocator } from "../../../src/allocator.js";
 import { ArenaAllocator } from "../../../src/allocators/arena.js";
-import type { ArenaResetMode } from "../../../src/allocators/arena.js";
+import { ARENA_RETAIN_CAPACITY, type ArenaResetMode } from "../../../src/allocators/arena.js";
 import type { Memory } from "../../../src/app.js";
 import { say } from "../../device.js";
 import { Args } from "./args.js";
@@ -53,7 +53,7 @@ function layoutHash(l: KvLayout): number {
 }
 
 /** The arena keeps its one chunk on every reset, so a reset is O(1). */
-const RETAIN: ArenaResetMode = "retain_capacity";
+const RETAIN: ArenaResetMode = ARENA_RETAIN_CAPACITY;
 
 export class Kv {
   readonly memory: Memory;
