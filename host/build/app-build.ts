@@ -8,7 +8,7 @@
 //   6. dist/<BOARD>/<app>.js is written only if it fits, with a cache record that lets the next
 //      build with no change return at once.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, join, relative, sep } from "node:path";
+import { basename, dirname, extname, join, sep } from "node:path";
 import vm from "node:vm";
 import type { App, MemoryPlan, Target } from "../../src/app.js";
 import type { Board } from "../../plan/board.js";
@@ -18,7 +18,7 @@ import { debugHeapBytes } from "../../firmware/instrument.js";
 import { PACKAGE_ROOT, PACKAGE_VERSION } from "../package-root.js";
 import { checkBundle } from "../rules/gates.js";
 import type { SourceViolation } from "../rules/source-rules.js";
-import { BuildError, locate } from "./build-error.js";
+import { BuildError, locate, shownPath } from "./build-error.js";
 import { cacheKey, readCache, writeCache } from "./build-cache.js";
 import { codeOf } from "./code-size.js";
 import { fitReport } from "./fit-report.js";
@@ -50,11 +50,6 @@ export function targetOf(board: Board): Target {
   return { board: board.name, heapBudgetBytes: board.heapBudgetBytes };
 }
 
-function shown(file: string): string {
-  const path = relative(process.cwd(), file);
-  return path.startsWith("..") ? file : path;
-}
-
 /** The app's default export, evaluated in a sandbox: top-level code runs here, in Node, at build time. */
 function evaluateApp(appFile: string, code: string): App {
   const module = { exports: {} as unknown };
@@ -63,22 +58,22 @@ function evaluateApp(appFile: string, code: string): App {
     exports: module.exports,
     console,
     require(name: string): never {
-      throw new BuildError(`${shown(appFile)}: require("${name}") ran while the build read the plan, in Node, where the board's modules do not exist; call require() inside start()`);
+      throw new BuildError(`${shownPath(appFile)}: require("${name}") ran while the build read the plan, in Node, where the board's modules do not exist; call require() inside start()`);
     },
   };
   try {
     vm.runInNewContext(code, sandbox, { filename: appFile });
   } catch (e) {
     if (e instanceof BuildError) throw e;
-    throw new BuildError(`${shown(appFile)}: the app threw while the build read it (its top-level code runs at build time, in Node): ${(e as Error).message}. Keep calls to the board (pins, Storage, timers) inside start().`);
+    throw new BuildError(`${shownPath(appFile)}: the app threw while the build read it (its top-level code runs at build time, in Node): ${(e as Error).message}. Keep calls to the board (pins, Storage, timers) inside start().`);
   }
   const exported = module.exports as { default?: unknown };
   const app = (exported && typeof exported === "object" && "default" in exported ? exported.default : exported) as App;
   const what = "the default export must be an app: { name, plan(target) returning { regions: [...] }, start(memory) }";
-  if (!app || typeof app !== "object") throw new BuildError(`${shown(appFile)}: ${what}; got ${String(app)}`);
-  if (typeof app.plan !== "function") throw new BuildError(`${shown(appFile)}: ${what}; plan is ${typeof app.plan}`);
-  if (typeof app.start !== "function") throw new BuildError(`${shown(appFile)}: ${what}; start is ${typeof app.start}`);
-  if (app.name !== undefined && typeof app.name !== "string") throw new BuildError(`${shown(appFile)}: ${what}; name must be a string, got ${JSON.stringify(app.name)}`);
+  if (!app || typeof app !== "object") throw new BuildError(`${shownPath(appFile)}: ${what}; got ${String(app)}`);
+  if (typeof app.plan !== "function") throw new BuildError(`${shownPath(appFile)}: ${what}; plan is ${typeof app.plan}`);
+  if (typeof app.start !== "function") throw new BuildError(`${shownPath(appFile)}: ${what}; start is ${typeof app.start}`);
+  if (app.name !== undefined && typeof app.name !== "string") throw new BuildError(`${shownPath(appFile)}: ${what}; name must be a string, got ${JSON.stringify(app.name)}`);
   return app;
 }
 
@@ -88,7 +83,7 @@ function planOf(app: App, appFile: string, source: string, target: Target): Memo
   try {
     plan = JSON.parse(JSON.stringify(app.plan(target) ?? null)) as MemoryPlan;
   } catch (e) {
-    throw new BuildError(`${shown(appFile)}: plan(${JSON.stringify(target)}) threw: ${(e as Error).message}`);
+    throw new BuildError(`${shownPath(appFile)}: plan(${JSON.stringify(target)}) threw: ${(e as Error).message}`);
   }
   try {
     checkPlan(plan);
@@ -97,7 +92,7 @@ function planOf(app: App, appFile: string, source: string, target: Target): Memo
     // Point at the region's literal when its name appears in the source.
     const named = /\((".*?")\)/.exec(message);
     const at = named ? source.search(new RegExp("[\"']" + JSON.parse(named[1]).replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "[\"']")) : -1;
-    throw new BuildError((at >= 0 ? locate(appFile, source, at) : shown(appFile)) + ": " + message);
+    throw new BuildError((at >= 0 ? locate(appFile, source, at) : shownPath(appFile)) + ": " + message);
   }
   return plan;
 }
@@ -125,7 +120,7 @@ function checkGates(code: string, appFile: string): void {
   const violations = checkBundle(code);
   if (violations.length === 0) return;
   const lines = violations.slice(0, VIOLATIONS_SHOWN_MAX).map((v) => `${v.rule}: ${v.message} near "${code.slice(Math.max(0, v.position - 30), v.position + 30)}"`);
-  throw new BuildError(`the firmware bundle of ${shown(appFile)} breaks Espruino's rules (from a file the app imports):\n  ` + lines.join("\n  "));
+  throw new BuildError(`the firmware bundle of ${shownPath(appFile)} breaks Espruino's rules (from a file the app imports):\n  ` + lines.join("\n  "));
 }
 
 /** A build that fails leaves no firmware behind: a test must not pass on the last good build. */
@@ -153,7 +148,7 @@ async function build(options: AppBuildOptions): Promise<AppBuildResult> {
   if (cached) return { fits: cached.fits, report: cached.report, cached: true };
 
   const source = readFileSync(appFile, "utf8");
-  step(`reading ${shown(appFile)}`);
+  step(`reading ${shownPath(appFile)}`);
   // TypeScript and rollup load only now: a build answered from the cache never pays for them.
   const { bundleAppModule, bundleFirmware } = await import("./firmware-bundle.js");
   const { checkSource } = await import("../rules/source-rules.js");
@@ -173,7 +168,7 @@ async function build(options: AppBuildOptions): Promise<AppBuildResult> {
   const name = (app.name ?? basename(appFile, extname(appFile))) + (debug ? " (debug)" : "");
   const limits = app.describeLimits ? app.describeLimits(target) : "";
   const fit: Fit = checkFit(board, name, plan, codeOf(code), codeIn, limits, debug ? debugHeapBytes(plan) : 0);
-  const report = fitReport(board, name, plan, fit, codeIn, relative(process.cwd(), outFile));
+  const report = fitReport(board, name, plan, fit, codeIn, shownPath(outFile));
   mkdirSync(dirname(outFile), { recursive: true });
   if (fit.fits) writeFileSync(outFile, code);
   else rmSync(outFile, { force: true });

@@ -4,11 +4,16 @@ import { relative } from "node:path";
 
 export class BuildError extends Error {}
 
-/** "file:line:col" (1-based) of a character offset, the file relative to the current folder. */
+/** A file as the user would type it: relative to the current folder when inside it. */
+export function shownPath(file: string): string {
+  const path = relative(process.cwd(), file);
+  return path.startsWith("..") || path === "" ? file : path;
+}
+
+/** "file:line:col" (1-based) of a character offset. */
 export function locate(file: string, source: string, offset: number): string {
   const before = source.slice(0, Math.max(0, Math.min(offset, source.length)));
   const line = before.split("\n").length;
   const column = before.length - before.lastIndexOf("\n");
-  const shown = relative(process.cwd(), file);
-  return (shown.startsWith("..") || shown === "" ? file : shown) + ":" + line + ":" + column;
+  return shownPath(file) + ":" + line + ":" + column;
 }
