@@ -85,7 +85,8 @@ async function main(): Promise<void> {
     for (const board of targets) {
       const target = targetOf(board);
       const prefix = "var BOOTHEAP_TARGET=" + JSON.stringify(target) + ";\n";
-      for (const file of [name + ".js", name + ".debug.js"]) rmSync(join(OUT_DIR, board.name, file), { force: true });
+      // Only the files this build makes again: --release-only leaves the debug build alone.
+      for (const file of debug === null ? [name + ".js"] : [name + ".js", name + ".debug.js"]) rmSync(join(OUT_DIR, board.name, file), { force: true });
       const plan = app.plan(target);
       const limits = app.describeLimits ? app.describeLimits(target) : "";
       const fit = checkFit(board, name, plan, codeOf(prefix + release), codeIn, limits);
