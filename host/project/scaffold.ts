@@ -16,10 +16,24 @@ export interface ScaffoldOptions {
 /** Samples kept in the pool: the app's steady state once the ring is full. */
 const SAMPLE_SLOTS = 64;
 
-const APP_JS = `// A bootheap app. \`npx bootheap build\` bundles it for the board (package.json "bootheap")
+/**
+ * The app, in JavaScript or TypeScript from one text: \`type\` and \`cast\` add what only
+ * TypeScript has, so the two languages cannot drift apart.
+ */
+function appSource(ts: boolean): string {
+  const type = (annotation: string): string => (ts ? annotation : "");
+  const cast = (expression: string, typeName: string): string => (ts ? `(${expression} as ${typeName})` : expression);
+  const header = ts
+    ? `import { struct, type App, type Memory, type MemoryPlan, type MemoryPool, type FixedBufferAllocator, type Target } from "bootheap";
+
+declare const E: { getTemperature?: () => number } | undefined;
+declare const global: { [name: string]: unknown };
+declare function setInterval(fn: () => void, ms: number): unknown;`
+    : `import { struct } from "bootheap";`;
+  return `// A bootheap app. \`npx bootheap build\` bundles it for the board (package.json "bootheap")
 // and tells you whether it fits; \`npm test\` boots it on the emulated board.
 // Top-level code runs at build time too (to read the plan): keep board calls inside start().
-import { struct } from "bootheap";
+${header}
 
 // One sample is 8 bytes in the boot heap: no JavaScript object per sample.
 var Sample = struct({ time: "u32", value: "f32" });
@@ -27,17 +41,16 @@ var SAMPLE_SLOTS = ${SAMPLE_SLOTS};
 var SAMPLE_MS = 1000;
 
 // The chip's temperature where the board has a sensor (NaN elsewhere, e.g. the Linux build), else a made-up wave.
-function reading(time) {
+function reading(time${type(": number")})${type(": number")} {
   var celsius = typeof E !== "undefined" && E.getTemperature ? E.getTemperature() : NaN;
   return celsius === celsius ? celsius : Math.sin(time / 8) * 20;
 }
 
-/** @type {import("bootheap").App} */
-var app = {
+${ts ? "var app: App = {" : '/** @type {import("bootheap").App} */\nvar app = {'}
   name: "app",
   // The memory plan: the regions carved from the one buffer at boot. The build adds the code
   // and a reserve for your own objects and checks the total against the board's JsVars.
-  plan: function (target) {
+  plan: function (target${type(": Target")})${type(": MemoryPlan")} {
     return {
       regions: [
         { name: "samples", kind: "pool", slotSizeBytes: Sample.sizeBytes, slotCount: SAMPLE_SLOTS, align: Sample.alignBytes },
@@ -46,16 +59,16 @@ var app = {
     };
   },
   // Runs once the heap is carved and sealed: nothing asks the engine for data memory after this.
-  start: function (memory) {
-    var samples = memory.raw.samples; // MemoryPool: create() a slot, destroy(ptr) it
+  start: function (memory${type(": Memory")}) {
+    var samples = ${cast("memory.raw.samples", "MemoryPool")}; // a MemoryPool: create() a slot, destroy(ptr) it
     var u32 = memory.heap.u32;
-    var ring = memory.raw.ring.alloc(4 * SAMPLE_SLOTS, 4) >> 2; // pointers of live samples, oldest first
+    var ring = ${cast("memory.raw.ring", "FixedBufferAllocator")}.alloc(4 * SAMPLE_SLOTS, 4) >> 2; // pointers of live samples, oldest first
     var fields = Sample.bind(memory.heap);
     var head = 0;
     var count = 0;
     var time = 0;
     // One unit of the app's work: take a sample, dropping the oldest when the pool is full.
-    function step() {
+    function step()${type(": number")} {
       time++;
       var p = samples.create();
       if (p === 0) {
@@ -83,77 +96,7 @@ var app = {
 
 export default app;
 `;
-
-const APP_TS = `// A bootheap app. \`npx bootheap build\` bundles it for the board (package.json "bootheap")
-// and tells you whether it fits; \`npm test\` boots it on the emulated board.
-// Top-level code runs at build time too (to read the plan): keep board calls inside start().
-import { struct, type App, type Memory, type MemoryPlan, type MemoryPool, type FixedBufferAllocator, type Target } from "bootheap";
-
-declare const E: { getTemperature?: () => number } | undefined;
-declare const global: { [name: string]: unknown };
-declare function setInterval(fn: () => void, ms: number): unknown;
-
-// One sample is 8 bytes in the boot heap: no JavaScript object per sample.
-const Sample = struct({ time: "u32", value: "f32" });
-const SAMPLE_SLOTS = ${SAMPLE_SLOTS};
-const SAMPLE_MS = 1000;
-
-// The chip's temperature where the board has a sensor (NaN elsewhere, e.g. the Linux build), else a made-up wave.
-function reading(time: number): number {
-  const celsius = typeof E !== "undefined" && E.getTemperature ? E.getTemperature() : NaN;
-  return celsius === celsius ? celsius : Math.sin(time / 8) * 20;
 }
-
-const app: App = {
-  name: "app",
-  // The memory plan: the regions carved from the one buffer at boot. The build adds the code
-  // and a reserve for your own objects and checks the total against the board's JsVars.
-  plan: function (target: Target): MemoryPlan {
-    return {
-      regions: [
-        { name: "samples", kind: "pool", slotSizeBytes: Sample.sizeBytes, slotCount: SAMPLE_SLOTS, align: Sample.alignBytes },
-        { name: "ring", kind: "fixed", sizeBytes: 4 * SAMPLE_SLOTS },
-      ],
-    };
-  },
-  // Runs once the heap is carved and sealed: nothing asks the engine for data memory after this.
-  start: function (memory: Memory) {
-    const samples = memory.raw.samples as MemoryPool;
-    const u32 = memory.heap.u32;
-    const ring = (memory.raw.ring as FixedBufferAllocator).alloc(4 * SAMPLE_SLOTS, 4) >> 2; // pointers of live samples, oldest first
-    const fields = Sample.bind(memory.heap);
-    let head = 0;
-    let count = 0;
-    let time = 0;
-    // One unit of the app's work: take a sample, dropping the oldest when the pool is full.
-    const step = function (): number {
-      time++;
-      let p = samples.create();
-      if (p === 0) {
-        samples.destroy(u32[ring + head]);
-        head = (head + 1) % SAMPLE_SLOTS;
-        count--;
-        p = samples.create();
-      }
-      fields.set.time(p, time);
-      fields.set.value(p, reading(time));
-      u32[ring + ((head + count) % SAMPLE_SLOTS)] = p;
-      count++;
-      return count;
-    };
-    // At the console (and in the tests): APP.step(), APP.latest().
-    global.APP = {
-      step: step,
-      latest: function () {
-        return count === 0 ? null : fields.get.value(u32[ring + ((head + count - 1) % SAMPLE_SLOTS)]);
-      },
-    };
-    setInterval(step, SAMPLE_MS);
-  },
-};
-
-export default app;
-`;
 
 function testFile(board: string, runner: TestRunner): string {
   const imports = runner === "node"
@@ -255,7 +198,7 @@ export function moduleFiles(): { [path: string]: string } {
 /** Every file init writes except package.json, by path relative to the project. */
 export function scaffoldFiles(options: ScaffoldOptions): { [path: string]: string } {
   const files: { [path: string]: string } = {};
-  files[options.ts ? "app.ts" : "app.js"] = options.ts ? APP_TS : APP_JS;
+  files[options.ts ? "app.ts" : "app.js"] = appSource(options.ts);
   files["test/app.test.mjs"] = testFile(options.board, options.runner);
   files["README.md"] = readme(options.board, options.ts, options.runner);
   return Object.assign(files, moduleFiles());
