@@ -106,8 +106,12 @@ interface Measured {
   seconds: Record<string, number[]>;
 }
 
-function measure(run: Interpreter): Measured {
-  return { footprints: FOOTPRINTS.map(([names]) => footprint(run, names)), seconds: replay(run) };
+/** `only`: "footprint" or "replay" skips the other part (a quick look while working; the doc is not written). */
+function measure(run: Interpreter, only: string | undefined): Measured {
+  return {
+    footprints: only === "replay" ? [] : FOOTPRINTS.map(([names]) => footprint(run, names)),
+    seconds: only === "footprint" ? {} : replay(run),
+  };
 }
 
 /**
@@ -135,12 +139,14 @@ function main(): void {
   const args = process.argv.slice(2);
   const at = args.indexOf("--espruino");
   const espruinoPath = at >= 0 ? args[at + 1] : undefined;
-  if (args.length !== (at >= 0 ? 2 : 0) || (at >= 0 && !espruinoPath)) {
-    throw new Error("usage: tsx bench/device.ts [--espruino PATH-TO-ESPRUINO-LINUX-BUILD]");
+  const onlyAt = args.indexOf("--only");
+  const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+  if (args.length !== (at >= 0 ? 2 : 0) + (onlyAt >= 0 ? 2 : 0) || (at >= 0 && !espruinoPath) || (onlyAt >= 0 && only !== "footprint" && only !== "replay")) {
+    throw new Error("usage: tsx bench/device.ts [--espruino PATH-TO-ESPRUINO-LINUX-BUILD] [--only footprint|replay]");
   }
   const command = "npx tsx bench/device.ts" + (espruinoPath ? ` --espruino ${espruinoPath}` : "");
   const load = loadavg()[0].toFixed(2);
-  const emulated = measure(emulator());
+  const emulated = measure(emulator(), only);
   let real: Measured | null = null;
   let version = "";
   if (espruinoPath) {
@@ -148,7 +154,7 @@ function main(): void {
     try {
       const run = realEspruino(resolve(espruinoPath), dir);
       version = /\d+v\d+(\.\d+)?/.exec(run(""))?.[0] ?? "unknown version";
-      real = measure(run);
+      real = measure(run, only);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -156,6 +162,11 @@ function main(): void {
     console.log("bench/device.ts: no real interpreter named (--espruino PATH), so the real-interpreter columns are skipped; the emulator runs stay.");
   }
 
+  if (only) {
+    const figures = only === "footprint" ? FOOTPRINTS.map(([names], i) => `${names.join(" + ")}: real ${real ? real.footprints[i] : "—"}, emulator ${emulated.footprints[i]}`) : KINDS.map(([kind, label]) => `${label}: real ${real ? speedCell(real, kind) : "—"}, emulator ${speedCell(emulated, kind)}`);
+    console.log(figures.join("\n"));
+    return;
+  }
   const realHead = real ? `real Espruino ${version}` : "real interpreter (skipped: no --espruino)";
   const lines = [
     "## On Espruino: footprint and the alloc/free replay (issue 13)",
