@@ -1,5 +1,7 @@
-// The alloc/free replay of issue 13, run on Espruino (real or emulated) as a module from Storage,
-// the way flashed code runs (its text stays in flash). ES5 only: the interpreter reads this text.
+// The alloc/free replay of issue 13, run on Espruino (real or emulated) as a module. bench/device.ts
+// either requires it (and the allocators) from Storage, as flashed code runs, or copies the modules
+// an operation runs into RAM first (see there). ES5 only: the interpreter reads this text, so the
+// comments stay outside the functions (a function's text is what a copy in RAM keeps).
 var N = 3000;
 var LIVE = 48;
 
@@ -32,22 +34,29 @@ function ops() {
   return { Z: Z, K: K, sum: sum };
 }
 
+// The allocator replayed by `kind`, on a heap just big enough for its region (the JsVars a board
+// has are few): "pool" 48 slots of 128 bytes, "tlsf" a 12 KB TLSF heap, "fixed" a 4 KB fixed
+// buffer, "arena" an arena over a 12 KB fixed buffer. Bump allocators cannot free in any order:
+// in their loop the dropped reference is the free, and a full buffer is the end of a batch, reset
+// for the next one. The boot-heap module is only needed here, so it leaves the module cache after.
+function allocator(kind) {
+  var size = kind === "pool" ? LIVE * 128 : kind === "fixed" ? 4096 : 12288;
+  var heap = new (require("boot-heap").BootHeap)(size + 512), region = heap.carve(size, 8, kind), a;
+  if (kind === "pool") a = new (require("pool").MemoryPool)(heap, region, 128);
+  if (kind === "tlsf") a = new (require("tlsf").TlsfAllocator)(heap, region);
+  if (kind === "fixed" || kind === "arena") a = new (require("fixed-buffer").FixedBufferAllocator)(heap, region);
+  if (kind === "arena") a = new (require("arena").ArenaAllocator)(a);
+  heap.seal();
+  Modules.removeCached("boot-heap");
+  return a;
+}
+
 // Runs the replay once against `kind` and prints "REPLAY kind seconds checksum". Each kind has its
 // own loop, written out, so that no call or test not in the allocator itself is timed; "empty" is
 // the same loop without allocation, subtracted by the host.
 exports.run = function (kind) {
   var o = ops(), Z = o.Z, K = o.K, h = [], i, s, p, a, t;
-  if (kind !== "empty" && kind !== "native") {
-    var BootHeap = require("boot-heap").BootHeap;
-    var heap = new BootHeap(16384);
-    if (kind === "pool") a = new (require("pool").MemoryPool)(heap, heap.carve(LIVE * 128, 8, "pool"), 128);
-    // Bump allocators cannot free in any order: the dropped reference is the free, and a full
-    // buffer is the end of a batch, reset for the next one.
-    if (kind === "fixed") a = new (require("fixed-buffer").FixedBufferAllocator)(heap, heap.carve(4096, 8, "fixed"));
-    if (kind === "tlsf" || kind === "arena") a = new (require("tlsf").TlsfAllocator)(heap, heap.carve(12288, 8, "tlsf"));
-    if (kind === "arena") a = new (require("arena").ArenaAllocator)(a);
-    heap.seal();
-  }
+  if (kind !== "empty" && kind !== "native") a = allocator(kind);
   t = getTime();
   if (kind === "empty") {
     for (i = 0; i < N; i++) { s = Z[i]; if (s < 128) h[K[i]] = s; else h[K[i]] = 0; }
