@@ -23,13 +23,17 @@ const STORAGE_FILE_OVERHEAD_BYTES = 64;
 export type CodeIn = "flash" | "ram";
 
 export interface Code {
+  /** Bytes the code takes where it is kept: pretokenised in Storage, text in RAM. */
   bytes: number;
+  /** Bytes of the bundle as text (what dist/ holds). */
+  textBytes: number;
   functionCount: number;
 }
 
 export interface Fit {
   fits: boolean;
   codeBytes: number;
+  codeTextBytes: number;
   heapBytes: number;
   heapBlocks: number;
   codeBlocks: number;
@@ -68,5 +72,5 @@ export function checkFit(board: Board, appName: string, plan: MemoryPlan, code: 
   } else {
     message = `${appName} does not fit ${board.name}'s Storage: the code is ${-spareStorageBytes} bytes too big: ${code.bytes} B > ${board.storageBytes} B.`;
   }
-  return { fits, codeBytes: code.bytes, heapBytes, heapBlocks, codeBlocks, reserveBlocks, spareBlocks, spareStorageBytes, imageFits, message };
+  return { fits, codeBytes: code.bytes, codeTextBytes: code.textBytes, heapBytes, heapBlocks, codeBlocks, reserveBlocks, spareBlocks, spareStorageBytes, imageFits, message };
 }

@@ -167,7 +167,7 @@ async function build(options: AppBuildOptions): Promise<AppBuildResult> {
   checkGates(code, appFile);
   const name = (app.name ?? basename(appFile, extname(appFile))) + (debug ? " (debug)" : "");
   const limits = app.describeLimits ? app.describeLimits(target) : "";
-  const fit: Fit = checkFit(board, name, plan, codeOf(code), codeIn, limits, debug ? debugHeapBytes(plan) : 0);
+  const fit: Fit = checkFit(board, name, plan, codeOf(code, codeIn), codeIn, limits, debug ? debugHeapBytes(plan) : 0);
   const report = fitReport(board, name, plan, fit, codeIn, shownPath(outFile));
   mkdirSync(dirname(outFile), { recursive: true });
   if (fit.fits) writeFileSync(outFile, code);

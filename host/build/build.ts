@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       for (const file of debug === null ? [name + ".js"] : [name + ".js", name + ".debug.js"]) rmSync(join(OUT_DIR, board.name, file), { force: true });
       const plan = app.plan(target);
       const limits = app.describeLimits ? app.describeLimits(target) : "";
-      const fit = checkFit(board, name, plan, codeOf(prefix + release), codeIn, limits);
+      const fit = checkFit(board, name, plan, codeOf(prefix + release, codeIn), codeIn, limits);
       if (!fit.fits) {
         (explicit ? failures : skipped).push(fit.message);
         continue;
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       writeFileSync(join(OUT_DIR, board.name, name + ".js"), prefix + release);
       console.log(fit.message);
       if (debug === null) continue;
-      const debugFit = checkFit(board, name + ".debug", plan, codeOf(prefix + debug), codeIn, limits, debugHeapBytes(plan));
+      const debugFit = checkFit(board, name + ".debug", plan, codeOf(prefix + debug, codeIn), codeIn, limits, debugHeapBytes(plan));
       if (debugFit.fits) writeFileSync(join(OUT_DIR, board.name, name + ".debug.js"), prefix + debug);
       else skipped.push(debugFit.message);
     }

@@ -1,9 +1,13 @@
 // What a bundle costs the board, as plan/fit.ts counts it: its bytes (Storage, or RAM when
-// uploaded as text) and its functions (each keeps a few JsVars when run from flash).
+// uploaded as text) and its functions (each keeps a few JsVars when run from flash). Flashed
+// code reaches Storage pretokenised (`bootheap flash` has the espruino tool do it), so that is
+// the size Storage must hold; code uploaded to RAM stays text (the tool tokenises only what it saves).
 import { parse } from "acorn";
-import type { Code } from "../../plan/fit.js";
+import { FIRMWARE_VERSION } from "../../plan/board.js";
+import type { Code, CodeIn } from "../../plan/fit.js";
+import { pretokenise, tokenFormsFor } from "../pretokenised.js";
 
-export function codeOf(source: string): Code {
+export function codeOf(source: string, codeIn: CodeIn): Code {
   let functionCount = 0;
   const visit = (node: unknown): void => {
     if (!node || typeof node !== "object") return;
@@ -16,5 +20,6 @@ export function codeOf(source: string): Code {
     }
   };
   visit(parse(source, { ecmaVersion: 5 }));
-  return { bytes: source.length, functionCount };
+  const bytes = codeIn === "flash" ? pretokenise(source, tokenFormsFor(FIRMWARE_VERSION)).length : source.length;
+  return { bytes, textBytes: source.length, functionCount };
 }

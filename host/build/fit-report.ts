@@ -13,7 +13,7 @@ export function fitReport(board: Board, appName: string, plan: MemoryPlan, fit: 
   const regions = plan.regions.map((r) => `${r.name} (${r.kind}) ${number(regionPlanBytes(r))}`).join(", ");
   const lines = [
     `${appName} for ${board.name}: ${fit.fits ? "fits" : "DOES NOT FIT"}`,
-    `  code     ${number(fit.codeBytes)} bytes in ${codeIn}: ${fit.codeBlocks} JsVars; Storage ${number(board.storageBytes)} bytes, ${fit.spareStorageBytes >= 0 ? number(fit.spareStorageBytes) + " left" : number(-fit.spareStorageBytes) + " missing"}`,
+    `  code     ${number(fit.codeBytes)} bytes in ${codeIn}${codeIn === "flash" ? ` (pretokenised; ${number(fit.codeTextBytes)} as text)` : ""}: ${fit.codeBlocks} JsVars; Storage ${number(board.storageBytes)} bytes, ${fit.spareStorageBytes >= 0 ? number(fit.spareStorageBytes) + " left" : number(-fit.spareStorageBytes) + " missing"}`,
     `  heap     ${number(fit.heapBytes)} bytes in ${plan.regions.length} region${plan.regions.length === 1 ? "" : "s"}: ${fit.heapBlocks} JsVars (${regions})`,
     `  JsVars   ${atBoot} at boot (heap ${fit.heapBlocks} + code ${fit.codeBlocks} + interpreter ${INTERPRETER_BLOCKS}) + reserve ${fit.reserveBlocks - INTERPRETER_BLOCKS} for the program's objects, of ${board.jsVars}: ` +
       (fit.spareBlocks >= 0 ? `${fit.spareBlocks} left (${number(fit.spareBlocks * board.blockBytes)} bytes)` : `${-fit.spareBlocks} missing (${number(-fit.spareBlocks * board.blockBytes)} bytes)`),

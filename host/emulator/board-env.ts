@@ -1,8 +1,9 @@
 // process.env of an emulated board: what the espruino tool reads on connect to identify the
 // board (BOARD, VERSION) and which modules are built in (MODULES; others it would download).
 import type { Board } from "../boards.js";
+import { FIRMWARE_VERSION } from "../../plan/board.js";
 
-export const FIRMWARE_VERSION = "2v29";
+export { FIRMWARE_VERSION };
 
 export function boardEnv(board: Board): Record<string, string | number | boolean> {
   const modules = ["Storage", "heatshrink", ...(board.features.includes("net") ? ["net"] : [])];

@@ -13,6 +13,7 @@ import { BoardTimers } from "./timers.js";
 import { NetBridge } from "./net-bridge.js";
 import { LineInput } from "./console/line-input.js";
 import { boardEnv, FIRMWARE_VERSION } from "./board-env.js";
+import { detokenise, pretokenise, tokenFormsFor } from "../pretokenised.js";
 import { banner, describeError } from "./console/messages.js";
 import { storageHooks, netHooks, timerHooks, memoryHooks, textHooks, type Hooks } from "./system-hooks.js";
 
@@ -133,7 +134,7 @@ export class EmulatedBoard {
    * board (and what `bootheap flash` does, with .bootcde).
    */
   loadFromStorage(code: string, name = ".bootcde"): void {
-    this.storeText(name, code);
+    this.storeCode(name, code);
     this.freshRam();
     this.bootFromFlash({ savedState: false, bootCode: name === ".bootcde", file: name === ".bootcde" ? "" : name });
     this.returnInputLine();
@@ -146,13 +147,22 @@ export class EmulatedBoard {
    */
   installBootCode(code: string): void {
     this.storage.erase(SAVED_STATE_FILE);
-    this.storeText(".bootcde", code);
+    this.storeCode(".bootcde", code);
   }
 
-  /** Text as the device stores it: UTF-8 bytes, one char per byte. */
-  private storeText(name: string, text: string): void {
+  /**
+   * Code as `bootheap flash` leaves it in Storage: pretokenised by the espruino tool for this
+   * firmware version, the rest as UTF-8 bytes, one char per byte. Code that does not tokenise
+   * (a syntax error) is stored as text, and the error shows when it runs, as it would on the device.
+   */
+  private storeCode(name: string, code: string): void {
     this.storage.erase(name);
-    const bytes = Buffer.from(text, "utf8").toString("latin1");
+    let bytes: string;
+    try {
+      bytes = pretokenise(code, tokenFormsFor(FIRMWARE_VERSION), "utf8");
+    } catch {
+      bytes = Buffer.from(code, "utf8").toString("latin1");
+    }
     this.storage.write(name, bytes, 0, bytes.length);
   }
 
@@ -307,8 +317,9 @@ export class EmulatedBoard {
    * would show as a JsVar leak between two measurements.
    */
   private runCode(source: string, filename: string, firstLine = 1, text: "ram" | "flash" | "host" = "ram"): unknown {
-    const prepared = prepareCode(source, firstLine);
-    if (text === "flash") this.memory.chargeFlashCode(prepared.retainedFunctionCount);
+    // Code the espruino tool flashed pretokenised (`bootheap flash`) reads as its text does.
+    const prepared = prepareCode(detokenise(source), firstLine);
+    if (text === "flash") this.memory.chargeFlashCode(prepared.retainedFunctionCount, prepared.code);
     else if (text === "ram" && this.chargeCodeText) this.memory.chargeCode(prepared.retainedSourceChars);
     const value = new vm.Script(prepared.code, { filename, lineOffset: firstLine - 1 }).runInContext(this.ctx.context);
     if (prepared.deferredError) throw prepared.deferredError;
@@ -380,7 +391,7 @@ export class EmulatedBoard {
       this.save();
     }
     // Idle with little free memory: the device garbage-collects.
-    if (this.memory.heap.freeBlocks < this.memory.heap.blockCount / 8) this.memory.heap.runCollect();
+    if (this.memory.heap.freeBlocks < this.memory.heap.blockCount / 8) this.memory.heap.runCollect(false);
   }
 
   // --- RAM and boot ---
@@ -401,8 +412,10 @@ export class EmulatedBoard {
     this.ctx = createBoardContext(
       {
         flags: this.flags,
+        loopCounter: this.memory.loopCounter,
         tick: () => {
           if (Atomics.exchange(this.flags, 0, 0) !== 0) throw new BoardInterrupt("ctrl-c");
+          if (this.memory.loopCounter[0] <= 0) this.memory.loopCheckpoint();
         },
         chargeBuffer: (b, n) => this.memory.chargeBuffer(b, n),
         chargeView: (v) => this.memory.chargeView(v),
@@ -411,6 +424,7 @@ export class EmulatedBoard {
       this.systemHooks(),
       (context) => this.memory.attach(context),
     );
+    this.memory.startCounting(this.ctx.context);
   }
 
   /** An event emit() queued: it runs as a task of its own, soon, and before any timer that is due. */

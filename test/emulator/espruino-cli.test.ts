@@ -64,7 +64,7 @@ describe("the espruino tool against the emulator", { timeout: 120_000 }, () => {
     expect(out).toContain("AGAIN 5 hello from app");
   });
 
-  it("bootheap flash uploads into .bootcde, which runs again after a restart", async () => {
+  it("bootheap flash uploads pretokenised into .bootcde, which runs again after a restart", async () => {
     const flashed = await runBootheap(["flash", "--board", "ESPRUINOWIFI", "--port", `tcp://127.0.0.1:${emu!.port}`, appPath]);
     expect(flashed.code, flashed.output).toBe(0);
     expect(flashed.output).toContain("flashed");
@@ -72,6 +72,9 @@ describe("the espruino tool against the emulator", { timeout: 120_000 }, () => {
     emu = await startEmulator(["--board", "ESPRUINOWIFI", "--flash-dir", flashDir, "--bare"]);
     const out = await espruino("-e", "print('BOOTCDE', require('Storage').list().indexOf('.bootcde') >= 0, counter)");
     expect(out).toMatch(/BOOTCDE true \d+/);
+    // `function` is the one byte 0xAA in the stored code, as the tool sends it to a 2v29 board.
+    const stored = await espruino("-e", "var c = require('Storage').read('.bootcde'); print('STORED', c.indexOf('function') < 0, c.indexOf(String.fromCharCode(0xaa)) >= 0)");
+    expect(stored).toContain("STORED true true");
   });
 
   it("says which boards exist when given an unknown one", async () => {

@@ -40,7 +40,7 @@ describe("memory plans", () => {
   });
 
   test("the example plan fits a Pico and not a Puck.js with 2630 JsVars, and the message says why", () => {
-    const code = { bytes: 20000, functionCount: 300 };
+    const code = { bytes: 20000, textBytes: 23000, functionCount: 300 };
     expect(checkFit(loadBoard("PICO_R1_3"), "example", example, code, "flash", "").fits).toBe(true);
     const big: MemoryPlan = { regions: [...example.regions, { name: "cache", kind: "fixed", sizeBytes: 30000 }] };
     const fit = checkFit(loadBoard("PUCKJS"), "example", big, code, "flash", "keys 100, values 64 B");
@@ -53,7 +53,7 @@ describe("memory plans", () => {
 
   test("code uploaded to RAM costs text blocks; flashed code costs blocks per function", () => {
     const board = loadBoard("PUCKJS");
-    const code = { bytes: 30000, functionCount: 200 };
+    const code = { bytes: 30000, textBytes: 35000, functionCount: 200 };
     const flash = checkFit(board, "x", example, code, "flash", "");
     const ram = checkFit(board, "x", example, code, "ram", "");
     expect(flash.codeBlocks).toBe(600);
