@@ -124,7 +124,7 @@ const END = "BENCH-END";
  * Storage stays), and what the board prints comes back. Storage is filled first, in chunks small
  * enough for a board's RAM.
  */
-async function board(port: string, workDir: string): Promise<Interpreter> {
+async function board(port: string, workDir: string): Promise<Interpreter & { close(): void }> {
   const offline = makeOfflineDir();
   const file = join(workDir, "bench.js");
   const run = async (code: string): Promise<string> => {
@@ -304,8 +304,9 @@ async function main(): Promise<void> {
     ...FOOTPRINTS.map(([names, before], i) => `| ${names.join(" + ")} | ${before} | ${real ? real.footprints[i] : "—"} | ${emulated.footprints[i]} |`),
     "",
     `The replay: one fixed sequence of ${OPS} alloc/free operations (8–127 bytes, up to 48 live, frees of a random`,
-    "live block), made on the interpreter from a fixed seed. Net µs per operation (`getTime()`, minus the same",
-    `loop without allocation), runs 1 / 2 / 3, and in brackets \`new Uint8Array(n)\`'s net time over the allocator's`,
+    "live block), made on the interpreter from a fixed seed. Net µs per operation (`getTime()`, the fastest of 5",
+    `times in one interpreter, minus the same loop without allocation), runs 1 / 2 / 3 (each a fresh interpreter),`,
+    "and in brackets `new Uint8Array(n)`'s net time over the allocator's",
     "in the same run (1.00 = as fast as the engine's own allocation). Bump allocators cannot free in any order:",
     "there a dropped reference is the free, and a full buffer ends a batch and is reset.",
     "",
