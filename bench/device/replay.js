@@ -51,32 +51,42 @@ function allocator(kind) {
   return a;
 }
 
-// Runs the replay REPS times against `kind` (the allocator reset and every slot dropped between
-// times) and prints "REPLAY kind seconds checksum" with the fastest time: a shared machine adds
-// noise, never speed. Each kind has its own loop, written out, so that no call or test not in the
-// allocator itself is timed; "empty" is the same loop without allocation, subtracted by the host.
-var REPS = 5;
-exports.run = function (kind) {
-  var o = ops(), Z = o.Z, K = o.K, h = [], i, s, p, a, t, best = 1e9, rep;
+// Runs the replay `reps` times (default 9) against `kind` (the allocator reset and every slot
+// dropped between times), timing it in chunks of CHUNK operations, and prints "REPLAY kind seconds
+// checksum" with the sum over the chunks of each chunk's fastest time. A shared machine adds noise,
+// never speed, and a short chunk often runs without being interrupted where a whole replay never
+// does; every time runs the same operations on the same allocator state, so the chunks' fastest
+// times add up to a whole replay. Each kind has its own loop, written out, so that no call or test
+// not in the allocator itself is timed; "empty" is the same loop without allocation, subtracted by
+// the host (it pays the chunks' getTime() calls too).
+var CHUNK = 100;
+exports.run = function (kind, reps) {
+  var o = ops(), Z = o.Z, K = o.K, h = [], T = new Float64Array(N / CHUNK), i, s, p, a, t, c, e, rep;
   if (kind !== "empty" && kind !== "native") a = allocator(kind);
-  for (rep = 0; rep < REPS; rep++) {
+  if (reps === undefined) reps = 9;
+  T.fill(1e9);
+  for (rep = 0; rep < reps; rep++) {
     if (a) a.reset();
     for (i = 0; i < LIVE; i++) h[i] = 0;
-    t = getTime();
-    if (kind === "empty") {
-      for (i = 0; i < N; i++) { s = Z[i]; if (s < 128) h[K[i]] = s; else h[K[i]] = 0; }
-    } else if (kind === "native") {
-      for (i = 0; i < N; i++) { s = Z[i]; if (s < 128) h[K[i]] = new Uint8Array(s); else h[K[i]] = 0; }
-    } else if (kind === "pool" || kind === "tlsf") {
-      for (i = 0; i < N; i++) { s = Z[i]; if (s < 128) h[K[i]] = a.alloc(s); else a.free(h[K[i]], s - 128); }
-    } else {
-      for (i = 0; i < N; i++) {
-        s = Z[i];
-        if (s < 128) { p = a.alloc(s); if (!p) { a.reset(); p = a.alloc(s); } h[K[i]] = p; } else h[K[i]] = 0;
+    for (c = 0; c < N; c += CHUNK) {
+      e = c + CHUNK;
+      t = getTime();
+      if (kind === "empty") {
+        for (i = c; i < e; i++) { s = Z[i]; if (s < 128) h[K[i]] = s; else h[K[i]] = 0; }
+      } else if (kind === "native") {
+        for (i = c; i < e; i++) { s = Z[i]; if (s < 128) h[K[i]] = new Uint8Array(s); else h[K[i]] = 0; }
+      } else if (kind === "pool" || kind === "tlsf") {
+        for (i = c; i < e; i++) { s = Z[i]; if (s < 128) h[K[i]] = a.alloc(s); else a.free(h[K[i]], s - 128); }
+      } else {
+        for (i = c; i < e; i++) {
+          s = Z[i];
+          if (s < 128) { p = a.alloc(s); if (!p) { a.reset(); p = a.alloc(s); } h[K[i]] = p; } else h[K[i]] = 0;
+        }
       }
+      t = getTime() - t;
+      if (t < T[c / CHUNK]) T[c / CHUNK] = t;
     }
-    t = getTime() - t;
-    if (t < best) best = t;
   }
-  print("REPLAY " + kind + " " + best + " " + o.sum);
+  for (t = 0, i = 0; i < T.length; i++) t += T[i];
+  print("REPLAY " + kind + " " + t + " " + o.sum);
 };
