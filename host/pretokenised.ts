@@ -137,7 +137,7 @@ const WORD_CHAR = /[A-Za-z0-9_$]/;
 
 /**
  * Source text the interpreter reads as it reads `code`: tokens back to words and operators (with
- * spaces around, which change nothing), raw strings to quoted strings, raw integers to numbers.
+ * spaces around, which change nothing outside strings), raw strings to quoted strings, raw integers to numbers.
  * Text with no token bytes comes back unchanged. Quoted strings, regular expressions and comments
  * are copied as they are: a byte from 138 up there is a character, as on the device.
  */
@@ -152,7 +152,8 @@ export function detokenise(code: string): string {
     const ch = code[i];
     const token = tokenText(c);
     if (token !== undefined) {
-      out += /^[a-z]/.test(token) ? " " + token + " " : token;
+      // Spaces keep a token from merging with its neighbours (`a++ + ++b` is stored as ++,+,++).
+      out += " " + token + " ";
       afterValue = token === "this" || token === "true" || token === "false" || token === "null" || token === "undefined" || token === "++" || token === "--";
       i++;
     } else if (c === RAW_STRING8 || c === RAW_STRING16) {
