@@ -1,7 +1,8 @@
-import type { RollupOptions } from "rollup";
+import type { Plugin, RollupOptions } from "rollup";
 
 export const MODULES: { [name: string]: string };
 export const ES5: { [option: string]: unknown };
 export const terserOptions: { [option: string]: unknown };
+export function es5Minifier(): Plugin;
 declare const configs: RollupOptions[];
 export default configs;

@@ -8,21 +8,20 @@
 // __DEBUG__ is the build mode, as Zig's builtin.mode: release bundles replace it with false and
 // the minifier drops every branch it guards.
 import typescript from "@rollup/plugin-typescript";
-import terser from "@rollup/plugin-terser";
 import replace from "@rollup/plugin-replace";
-import { terserOptions } from "./host/build/es5.ts";
+import { es5Minifier, terserOptions } from "./host/build/es5.ts";
 import { MODULE_SOURCES } from "./host/build/modules.ts";
 
 export const ES5 = { target: "ES5", module: "ESNext", lib: ["ES2020", "DOM"], types: [], noEmit: false, declaration: false, noEmitHelpers: false, importHelpers: false, sourceMap: false };
 /** Shared with test/support/bundle.ts, so the bundles tests make are minified as these are. */
-export { terserOptions };
+export { es5Minifier, terserOptions };
 
 function plugins(debug, minify, target) {
   const list = [
     replace({ preventAssignment: true, values: { __DEBUG__: String(debug) } }),
     typescript({ tsconfig: "./tsconfig.json", compilerOptions: target === "es5" ? ES5 : { target: "ES2020", module: "ESNext", noEmit: false, declaration: false, sourceMap: false }, include: ["src/**/*.ts", "plan/**/*.ts", "test/conformance/**/*.ts", "firmware/**/*.ts"] }),
   ];
-  if (minify) list.push(terser(terserOptions));
+  if (minify) list.push(es5Minifier());
   return list;
 }
 

@@ -8,9 +8,8 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { rollup, type Plugin } from "rollup";
 import ts from "typescript";
-import { minify } from "terser";
 import { PACKAGE_ROOT, packagePath } from "../package-root.js";
-import { terserOptions } from "./es5.js";
+import { minifyES5 } from "./es5.js";
 import { BuildError, locate } from "./build-error.js";
 
 const ENTRY = "\0bootheap-firmware";
@@ -129,7 +128,5 @@ export async function bundleFirmware(options: FirmwareOptions): Promise<Bundle> 
     kinds.map((kind) => "import { make as " + kind + " } from " + specifier(packagePath("firmware", "makers", kind + ".ts")) + ";\n").join("") +
     "bootOnDevice(app, BOOTHEAP_TARGET, { " + kinds.map((kind) => kind + ": " + kind).join(", ") + " });\n";
   const bundle = await run(entry, [transpiler(options.debug, ts.ScriptTarget.ES5)], "iife");
-  const minified = await minify(bundle.code, terserOptions);
-  if (minified.code === undefined) throw new BuildError("terser produced no code for " + options.appFile);
-  return { code: minified.code, files: bundle.files };
+  return { code: await minifyES5(bundle.code, false), files: bundle.files };
 }

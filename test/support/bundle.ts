@@ -2,10 +2,9 @@
 // options, ES5, __DEBUG__ replaced), in memory, so tests can measure and run debug and release
 // builds of the same code side by side.
 import typescript from "@rollup/plugin-typescript";
-import terser from "@rollup/plugin-terser";
 import replace from "@rollup/plugin-replace";
 import { rollup, type Plugin } from "rollup";
-import { ES5, terserOptions } from "../../rollup.config.js";
+import { ES5, es5Minifier } from "../../rollup.config.js";
 
 export interface BundleOptions {
   debug: boolean;
@@ -19,7 +18,7 @@ export async function bundle(input: string, options: BundleOptions): Promise<str
     replace({ preventAssignment: true, values: { __DEBUG__: String(options.debug) } }) as Plugin,
     typescript({ tsconfig: "./tsconfig.json", compilerOptions: ES5, include: ["src/**/*.ts", "plan/**/*.ts", "test/**/*.ts", "firmware/**/*.ts"], noForceEmit: false }) as Plugin,
   ];
-  if (options.minify) plugins.push(terser(terserOptions) as Plugin);
+  if (options.minify) plugins.push(es5Minifier());
   const build = await rollup({ input: input, plugins: plugins, onwarn: function () {} });
   const out = await build.generate({ format: options.format, esModule: false, strict: false, exports: "named" });
   await build.close();

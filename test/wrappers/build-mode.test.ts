@@ -54,8 +54,12 @@ describe("the on-device module (src/index.ts) with the wrappers exported", () =>
       const source = await bundle("src/index.ts", { debug, minify: true, format: "cjs" });
       expect(checkBundle(source)).toEqual([]);
       const program = [
+        // As Espruino's require does: the module runs in its own function scope (its minified
+        // top-level names must not meet the program's).
         "var exports = {};",
+        "(function (exports, module) {",
         source,
+        "})(exports, { exports: exports });",
         "var heap = new exports.BootHeap(16384);",
         "var tlsf = new exports.TlsfAllocator(heap, heap.carve(8192, 8, 'gp'));",
         "var got = [];",
