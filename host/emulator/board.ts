@@ -31,6 +31,8 @@ export interface EmulatedBoardOptions {
    * could hold as code but whose allocations should still be modelled.
    */
   chargeCodeText?: boolean;
+  /** JsVars the interpreter holds after boot (default 64, memory/jsvar-heap.ts BOOT_BLOCK_COUNT). */
+  bootBlocks?: number;
 }
 
 /** Storage file holding the code log that save() stores (the emulator's "RAM image"). */
@@ -78,12 +80,14 @@ export class EmulatedBoard {
   private disposed = false;
   private ctrlCStoppedProgram = false;
   private readonly chargeCodeText: boolean;
+  private readonly bootBlocks: number | undefined;
 
   constructor(options: EmulatedBoardOptions) {
     this.profile = options.board;
     this.output = options.output;
     this.flags = options.flags ?? new Int32Array(new SharedArrayBuffer(4));
     this.chargeCodeText = options.chargeCodeText ?? true;
+    this.bootBlocks = options.bootBlocks;
     this.storage = new FlashStore(this.profile.name, this.profile.storageBytes, options.flashPath);
     this.lineInput = new LineInput({
       // Typed input is echoed only while the input line is on screen; after output took it off,
@@ -321,7 +325,9 @@ export class EmulatedBoard {
     const prepared = prepareCode(detokenise(source), firstLine);
     if (text === "flash") this.memory.chargeFlashCode(prepared.retainedFunctionCount, prepared.code);
     else if (text === "ram" && this.chargeCodeText) this.memory.chargeCode(prepared.retainedSourceChars);
-    const value = new vm.Script(prepared.code, { filename, lineOffset: firstLine - 1 }).runInContext(this.ctx.context);
+    const script = new vm.Script(prepared.code, { filename, lineOffset: firstLine - 1 });
+    // Code typed or uploaded to RAM is held as text while it runs, as the device holds the line.
+    const value = this.memory.whileRunning(text === "ram" && this.chargeCodeText ? source.length : 0, () => script.runInContext(this.ctx.context));
     if (prepared.deferredError) throw prepared.deferredError;
     return value;
   }
@@ -401,7 +407,7 @@ export class EmulatedBoard {
     this.net?.closeAll();
     this.codeLog = [];
     this.echoEnabled = true;
-    this.memory = new BoardMemory(this.profile.jsVars, this.profile.blockBytes, (blocks) => this.outOfMemory(blocks));
+    this.memory = new BoardMemory(this.profile.jsVars, this.profile.blockBytes, (blocks) => this.outOfMemory(blocks), this.bootBlocks);
     this.events = [];
     // The device handles queued events before timers in each pass of its loop.
     this.timers = new BoardTimers((fn) => {
@@ -424,7 +430,7 @@ export class EmulatedBoard {
       this.systemHooks(),
       (context) => this.memory.attach(context),
     );
-    this.memory.startCounting(this.ctx.context);
+    this.memory.startCounting(this.ctx.context, { listenersOf: (o) => this.ctx.listenersOf(o), timers: () => this.timers.callbacks() });
   }
 
   /** An event emit() queued: it runs as a task of its own, soon, and before any timer that is due. */

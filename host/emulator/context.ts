@@ -21,6 +21,8 @@ const EXTRAS_JS = preludeSource("espruino-extras.js");
 
 export interface BuiltinHooks {
   flags: Int32Array;
+  /** Loop iterations until the memory model's next look; tick() runs when it reaches 0. */
+  loopCounter: Int32Array;
   tick(): void;
   chargeBuffer(buffer: ArrayBuffer, byteLength: number): void;
   chargeView(view: object): void;
@@ -37,6 +39,8 @@ export interface BoardContext {
   makeError(message: string): Error;
   /** Runs `event`'s handlers on `target` now, for the host (boot's `init`, `uncaughtException`); false when it has none. */
   emitNow(target: object, event: string, ...args: unknown[]): boolean;
+  /** The handlers `on()` registered on `obj`, per event (the device keeps them as `#on<event>` properties). */
+  listenersOf(obj: object): Array<[string, unknown[]]> | undefined;
 }
 
 function guardHooks(hooks: Hooks, BoardError: ErrorConstructor): Hooks {
@@ -73,7 +77,7 @@ export function createBoardContext(builtins: BuiltinHooks, sys: Hooks, beforePre
     missingMethods: [...MISSING_METHODS],
     viewByteOffsetMax: VIEW_BYTE_OFFSET_MAX,
     arrayBufferBytesMax: ARRAY_BUFFER_BYTES_MAX,
-  }) as { stopPropagation(): void; emitNow(target: object, event: string, args: unknown[]): boolean };
+  }) as { stopPropagation(): void; emitNow(target: object, event: string, args: unknown[]): boolean; listenersOf(obj: object): Array<[string, unknown[]]> | undefined };
   const hooks = { ...guardHooks(sys, RealError), isView: ArrayBuffer.isView };
   const env = vm.runInContext(ENVIRONMENT_JS, context, { filename: "environment.js" }) as (sys: unknown) => { format(v: unknown, depth: number): string };
   const api = env.call(global, hooks);
@@ -85,5 +89,5 @@ export function createBoardContext(builtins: BuiltinHooks, sys: Hooks, beforePre
   addDate.call(global, hooks, api);
   const addExtras = vm.runInContext(EXTRAS_JS, context, { filename: "espruino-extras.js" }) as (sys: unknown, env: unknown, events: unknown) => void;
   addExtras.call(global, hooks, api, events);
-  return { context, format: (v) => api.format(v, 0), makeError, emitNow: (target, event, ...args) => events.emitNow(target, event, args) };
+  return { context, format: (v) => api.format(v, 0), makeError, emitNow: (target, event, ...args) => events.emitNow(target, event, args), listenersOf: (obj) => events.listenersOf(obj) };
 }

@@ -2,11 +2,11 @@
 // code the emulator ran, with syntax.ts's hooks in it; the console shows functions as the
 // device does, with their own source, so the hooks are taken out again here.
 import { parse, type Node } from "acorn";
-import { HOOK_FLAGS, HOOK_TICK, HOOK_CATCH, HOOK_STORE, HOOK_DELETE, ADDED_BRACE_MARK, CATCH_BINDING, LOOP_LET_OPEN, LOOP_LET_KEYWORD, LOOP_LET_CLOSE } from "./syntax.js";
+import { LOOP_TICK, HOOK_CATCH, HOOK_STORE, HOOK_DELETE, ADDED_BRACE_MARK, CATCH_BINDING, LOOP_LET_OPEN, LOOP_LET_KEYWORD, LOOP_LET_CLOSE } from "./syntax.js";
 
 type AnyNode = Node & Record<string, unknown>;
 
-const TICK = `if(${HOOK_FLAGS}[0])${HOOK_TICK}();`;
+const TICK = LOOP_TICK;
 const CATCH = new RegExp(`${HOOK_CATCH}\\([A-Za-z_$][\\w$]*\\);`, "g");
 const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 /** `{let i,j;/*__bhO*\/` before a loop whose `let` the emulator moved out (syntax.ts). */

@@ -9,6 +9,10 @@ import { parse, type Node } from "acorn";
 /** Global names the rewritten code uses; the context defines them, non-enumerable. */
 export const HOOK_FLAGS = "__bhF";
 export const HOOK_TICK = "__bhT";
+/** Counts loop iterations down to the memory model's next look (memory/board-memory.ts). */
+export const HOOK_LOOP_COUNTER = "__bhN";
+/** What the rewritten loops run at the top of each iteration: Ctrl-C, and now and then a memory count. */
+export const LOOP_TICK = `if(${HOOK_FLAGS}[0]|!--${HOOK_LOOP_COUNTER}[0])${HOOK_TICK}();`;
 export const HOOK_CATCH = "__bhC";
 export const HOOK_STORE = "__bhW";
 export const HOOK_LENGTH = "__bhL";
@@ -320,7 +324,7 @@ export function prepareCode(source: string, firstLine = 1): PreparedCode {
     if (node.type === "ForInStatement" || node.type === "ForOfStatement") shareLoopVariable(node, node.left as AnyNode, depth);
     if (LOOPS.has(node.type)) {
       const body = node.body as AnyNode;
-      const tick = `if(${HOOK_FLAGS}[0])${HOOK_TICK}();`;
+      const tick = LOOP_TICK;
       if (body.type === "BlockStatement") edits.push(open(body.start + 1, depth, tick));
       else edits.push(open(body.start, depth, "{" + ADDED_BRACE_MARK + tick), close(body.end, depth, ADDED_BRACE_MARK + "}"));
     }

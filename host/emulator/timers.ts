@@ -36,6 +36,11 @@ export class BoardTimers {
     return true;
   }
 
+  /** The callbacks of the timers now set (the memory model counts what they keep alive). */
+  callbacks(): Array<{ fn: () => void; repeat: boolean }> {
+    return [...this.timers.values()].map((t) => ({ fn: t.fn, repeat: t.repeat }));
+  }
+
   clearAll(): void {
     for (const t of this.timers.values()) clearTimeout(t.handle);
     this.timers.clear();

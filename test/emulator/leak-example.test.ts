@@ -63,6 +63,8 @@ interface Use {
 /** The docs' check: heap and JsVar use before and after 1,000 steps of the app's work. */
 async function useAround1000Steps(board: EmulatorBoard): Promise<{ before: Use; after: Use }> {
   const use = async (): Promise<Use> => ({ heap: await board.eval<string[]>(USED), jsVars: (await board.memory()).usage });
+  // A first round, so that what the loop itself creates (the global i) is there before measuring.
+  await board.eval("for (var i = 0; i < 10; i++) APP.step()");
   const before = await use();
   await board.eval("for (var i = 0; i < 1000; i++) APP.step()");
   return { before, after: await use() };
@@ -88,7 +90,8 @@ test("the leaky app: the same check catches the buffers it forgot to free", asyn
     const { before, after } = await useAround1000Steps(board);
     // The docs' assertion, expect(after).toEqual(before), fails here.
     expect(after).not.toEqual(before);
-    expect(before.heap).toEqual(["gp 0"]);
+    // The first round (10 steps) already leaked a few buffers.
+    expect(Number(before.heap[0].split(" ")[1])).toBeLessThan(200);
     // Half the steps repeat a reading and leak 16 bytes each, until the region is full.
     expect(Number(after.heap[0].split(" ")[1])).toBeGreaterThan(4096);
     // A leak in the boot heap costs the engine no memory, so process.memory() alone would not

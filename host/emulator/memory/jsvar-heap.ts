@@ -2,7 +2,8 @@
 // ArrayBuffers (a flat string: one header block plus ceil(n / blockBytes) contiguous blocks, or
 // a chained string when no run is long enough), typed-array and DataView objects (one block),
 // code text kept by functions (a chained string), and a fixed share for the interpreter's own
-// root objects. Plain JS objects, arrays and strings are not modelled (V8 does not expose them).
+// root objects, and a pool of single blocks standing for the program's own objects, arrays,
+// strings, numbers and closures, resized at each count (object-charge.ts prices them).
 import { BlockMap } from "./block-map.js";
 
 /** Blocks the interpreter itself holds after boot (root, process.env, built-in objects). */
@@ -36,6 +37,8 @@ export class JsVarHeap {
   private readonly live = new Map<number, Allocation>();
   private nextId = 1;
   private allocsSinceCollect = 0;
+  /** Blocks held for the program's objects (counted, not tracked one by one). */
+  private objectPool: number[] = [];
 
   /**
    * `collect` runs the host GC and releases the blocks of dead values; `exhausted` is called
@@ -44,10 +47,11 @@ export class JsVarHeap {
   constructor(
     readonly blockCount: number,
     readonly blockBytes: number,
-    private readonly collect: () => void,
+    private readonly collect: (interruptible: boolean) => void,
     private readonly exhausted: (blocksWanted: number) => never,
+    readonly bootBlocks = BOOT_BLOCK_COUNT,
   ) {
-    this.blockMap = BlockMap.afterBoot(blockCount, BOOT_BLOCK_COUNT);
+    this.blockMap = BlockMap.afterBoot(blockCount, bootBlocks);
   }
 
   get map(): BlockMap {
@@ -131,16 +135,42 @@ export class JsVarHeap {
   defrag(): void {
     this.runCollect();
     const all = [...this.live.values()];
-    this.blockMap = BlockMap.afterBoot(this.blockCount, BOOT_BLOCK_COUNT);
+    this.blockMap = BlockMap.afterBoot(this.blockCount, this.bootBlocks);
     for (const a of all) if (!a.scattered) a.start = this.blockMap.allocRun(a.count);
     for (const a of all) if (a.scattered) a.scattered = this.blockMap.allocScattered(a.count);
+    const pool = this.objectPool.length ? this.blockMap.allocScattered(this.objectPool.length) : null;
+    this.objectPool = pool ? Array.from(pool) : [];
   }
 
-  /** A GC pass as process.memory() and an idle device do. */
-  runCollect(): void {
+  /** Blocks the program's objects hold, as last counted. */
+  get objectBlocks(): number {
+    return this.objectPool.length;
+  }
+
+  /**
+   * Grows or shrinks the object pool to `target` blocks (single blocks anywhere, most recently
+   * freed first, as new objects take them on the device); returns how many it could not get.
+   */
+  resizeObjectPool(target: number): number {
+    const pool = this.objectPool;
+    if (target < pool.length) {
+      this.blockMap.freeScattered(Int32Array.from(pool.splice(target)));
+      return 0;
+    }
+    const wanted = target - pool.length;
+    const blocks = this.blockMap.allocScattered(Math.min(wanted, this.blockMap.freeBlocks));
+    if (blocks) for (const b of blocks) pool.push(b);
+    return wanted - (blocks?.length ?? 0);
+  }
+
+  /**
+   * A GC pass as process.memory() and an idle device do. `interruptible`: whether running out
+   * of memory here may stop the program (false after a task, when nothing runs).
+   */
+  runCollect(interruptible = true): void {
     this.allocsSinceCollect = 0;
     const t0 = performance.now();
-    this.collect();
+    this.collect(interruptible);
     this.stats.gcCount++;
     this.stats.gcTimeMs += performance.now() - t0;
   }

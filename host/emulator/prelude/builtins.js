@@ -30,6 +30,7 @@
   // --- the interrupt plumbing the rewritten code calls (see syntax.ts) ---
   hide(G, "__bhF", hooks.flags);
   hide(G, "__bhT", hooks.tick);
+  hide(G, "__bhN", hooks.loopCounter);
   hide(G, "__bhC", function (e) {
     if (hooks.isInterrupt(e)) throw e;
   });
@@ -306,6 +307,14 @@
   });
 
   return {
+    // For the host's memory model: each event's handler list on `obj`, as [event, list] pairs.
+    listenersOf: function (obj) {
+      var byEvent = listeners.get(obj);
+      if (!byEvent) return undefined;
+      var out = [];
+      for (var event in byEvent) if (byEvent[event].length) out.push([event, byEvent[event]]);
+      return out;
+    },
     stopPropagation: function () {
       if (!processing) fail("E.stopEventPropagation() called when not handling events");
       propagationStopped = true;
