@@ -76,34 +76,34 @@ export class MemoryPool implements Allocator {
   create<T extends TypedArray>(ctor: TypedArrayConstructor<T>, count: number): T | null;
   create<T extends TypedArray>(ctor?: TypedArrayConstructor<T>, count?: number): number | T | null {
     if (ctor !== undefined) return createView(this, ctor, count as number);
+    // The same few statements as alloc's (a second call would cost more than them on an interpreter).
     const u32 = this.u32;
     const s = this.stateWord;
     let slot = u32[s + S_FREE_HEAD];
     if (slot !== 0) {
       u32[s + S_FREE_HEAD] = u32[slot >> 2];
+      u32[s + S_LIVE]++;
     } else {
       slot = u32[s + S_BUMP];
       if (slot >= this.limit) return 0;
       u32[s + S_BUMP] = slot + this.strideBytes;
+      // A fresh slot is taken only when none is free, when the live count equals the slots issued:
+      // the only time it can pass the peak.
+      if (++u32[s + S_LIVE] > u32[s + S_PEAK]) u32[s + S_PEAK] = u32[s + S_LIVE];
     }
-    const live = ++u32[s + S_LIVE];
-    if (live > u32[s + S_PEAK]) u32[s + S_PEAK] = live;
     if (DEBUG) assertSlot(this.heap, s, this.first, this.strideBytes, this.limit, this.liveSlots, this.region.name, slot, true);
     return slot;
   }
 
   /** Returns a slot (a pointer from create()) or a view from create(ctor, count) to the pool. */
   destroy(ptr: number | TypedArray): void {
-    if (typeof ptr !== "number") {
-      destroyView(this, ptr);
-      return;
-    }
     const u32 = this.u32;
     const s = this.stateWord;
-    if ((ptr >>> 0) !== ptr || ptr < this.first || ptr >= u32[s + S_BUMP] || (ptr - this.first) % this.strideBytes !== 0) {
-      fail("InvalidFree", "ptr " + describe(ptr) + " is not a slot of pool " + describe(this.region.name) + " (slots of " + this.strideBytes + " bytes from " + this.first + ")");
+    // One test for the valid case; the detailed checks and errors are out of line (destroySlow).
+    if (((ptr as number) >>> 0) !== ptr || ptr < this.first || ptr >= u32[s + S_BUMP] || (ptr - this.first) % this.strideBytes !== 0 || u32[s + S_LIVE] === 0) {
+      this.destroySlow(ptr);
+      return;
     }
-    if (u32[s + S_LIVE] === 0) fail("InvalidFree", "ptr " + ptr + ": pool " + describe(this.region.name) + " has no live slot (double free)");
     if (DEBUG) assertSlot(this.heap, s, this.first, this.strideBytes, this.limit, this.liveSlots, this.region.name, ptr, false);
     u32[ptr >> 2] = u32[s + S_FREE_HEAD];
     u32[s + S_FREE_HEAD] = ptr;
@@ -115,10 +115,22 @@ export class MemoryPool implements Allocator {
   }
 
   alloc(len: number, align?: number): number {
-    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
-    const a = align === undefined ? 1 : checkAlign(align, 1);
-    if (len > this.slotSizeBytes || a > this.alignBytes) return 0;
-    return this.create();
+    // One test for the usual call (a whole length that fits, no alignment asked); the rest is out of line.
+    if ((len >>> 0) !== len || len > this.slotSizeBytes || align !== undefined) return this.allocSlow(len, align);
+    const u32 = this.u32;
+    const s = this.stateWord;
+    let slot = u32[s + S_FREE_HEAD];
+    if (slot !== 0) {
+      u32[s + S_FREE_HEAD] = u32[slot >> 2];
+      u32[s + S_LIVE]++;
+    } else {
+      slot = u32[s + S_BUMP];
+      if (slot >= this.limit) return 0;
+      u32[s + S_BUMP] = slot + this.strideBytes;
+      if (++u32[s + S_LIVE] > u32[s + S_PEAK]) u32[s + S_PEAK] = u32[s + S_LIVE];
+    }
+    if (DEBUG) assertSlot(this.heap, s, this.first, this.strideBytes, this.limit, this.liveSlots, this.region.name, slot, true);
+    return slot;
   }
 
   resize(ptr: number, len: number, newLen: number): boolean {
@@ -132,11 +144,17 @@ export class MemoryPool implements Allocator {
   }
 
   free(ptr: number, len: number): void {
-    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
-    if (len > this.slotSizeBytes) {
-      fail("InvalidFree", "len " + describe(len) + " cannot be an allocation of pool " + describe(this.region.name) + " (slots of " + this.slotSizeBytes + " bytes)");
+    const u32 = this.u32;
+    const s = this.stateWord;
+    // One test for the valid case (as destroy's, plus the length); the detailed errors are out of line.
+    if ((len >>> 0) !== len || len > this.slotSizeBytes || (ptr >>> 0) !== ptr || ptr < this.first || ptr >= u32[s + S_BUMP] || (ptr - this.first) % this.strideBytes !== 0 || u32[s + S_LIVE] === 0) {
+      this.freeSlow(ptr, len);
+      return;
     }
-    this.destroy(ptr);
+    if (DEBUG) assertSlot(this.heap, s, this.first, this.strideBytes, this.limit, this.liveSlots, this.region.name, ptr, false);
+    u32[ptr >> 2] = u32[s + S_FREE_HEAD];
+    u32[s + S_FREE_HEAD] = ptr;
+    u32[s + S_LIVE]--;
   }
 
   /** Makes every slot free again in O(1). */
@@ -168,6 +186,37 @@ export class MemoryPool implements Allocator {
     const freeCount = poolFreeSlots(u32, s, geometry, name, null);
     const issued = (u32[s + S_BUMP] - this.first) / this.strideBytes;
     if (freeCount + u32[s + S_LIVE] !== issued) fail("Corrupt", "pool " + name + ": " + freeCount + " free + " + u32[s + S_LIVE] + " live slots != " + issued + " issued");
+  }
+
+  /** alloc's checks in full, when its one test failed: throws for a bad argument, else 0 or a slot. */
+  private allocSlow(len: number, align: number | undefined): number {
+    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
+    const a = checkAlign(align, 1);
+    if (len > this.slotSizeBytes || a > this.alignBytes) return 0;
+    return this.create();
+  }
+
+  /** free's checks in full, when its one test failed: throws the error that names the bad argument. */
+  private freeSlow(ptr: number, len: number): void {
+    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
+    if (len > this.slotSizeBytes) {
+      fail("InvalidFree", "len " + describe(len) + " cannot be an allocation of pool " + describe(this.region.name) + " (slots of " + this.slotSizeBytes + " bytes)");
+    }
+    this.destroySlow(ptr);
+  }
+
+  /** destroy's checks in full, when its one test failed: a view goes back by its offset; else throws InvalidFree. */
+  private destroySlow(ptr: number | TypedArray): void {
+    if (typeof ptr !== "number") {
+      destroyView(this, ptr);
+      return;
+    }
+    if ((ptr >>> 0) !== ptr || ptr < this.first || ptr >= this.u32[this.stateWord + S_BUMP] || (ptr - this.first) % this.strideBytes !== 0) {
+      fail("InvalidFree", "ptr " + describe(ptr) + " is not a slot of pool " + describe(this.region.name) + " (slots of " + this.strideBytes + " bytes from " + this.first + ")");
+    }
+    if (this.u32[this.stateWord + S_LIVE] === 0) fail("InvalidFree", "ptr " + ptr + ": pool " + describe(this.region.name) + " has no live slot (double free)");
+    // Unreachable: the one test in destroy and free passes whenever these checks do.
+    this.destroy(ptr);
   }
 
   private checkSlot(ptr: number, len: number): void {
