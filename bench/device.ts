@@ -305,7 +305,7 @@ async function main(): Promise<void> {
     "",
     `The replay: one fixed sequence of ${OPS} alloc/free operations (8–127 bytes, up to 48 live, frees of a random`,
     "live block), made on the interpreter from a fixed seed. Net µs per operation (`getTime()`: the replay runs 9",
-    "times in one interpreter, timed in chunks of 100 operations, and each chunk's fastest time counts; minus the",
+    "times in one interpreter, timed in chunks of 25 operations, and each chunk's fastest time counts; minus the",
     "same loop without allocation), runs 1 / 2 / 3 (fresh interpreters), and in brackets `new Uint8Array(n)`'s net time over the allocator's",
     "in the same run (1.00 = as fast as the engine's own allocation). Bump allocators cannot free in any order:",
     "there a dropped reference is the free, and a full buffer ends a batch and is reset.",

@@ -59,7 +59,7 @@ function allocator(kind) {
 // times add up to a whole replay. Each kind has its own loop, written out, so that no call or test
 // not in the allocator itself is timed; "empty" is the same loop without allocation, subtracted by
 // the host (it pays the chunks' getTime() calls too).
-var CHUNK = 100;
+var CHUNK = 25;
 exports.run = function (kind, reps) {
   var o = ops(), Z = o.Z, K = o.K, h = [], T = new Float64Array(N / CHUNK), i, s, p, a, t, c, e, rep;
   if (kind !== "empty" && kind !== "native") a = allocator(kind);
