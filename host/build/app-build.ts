@@ -12,7 +12,7 @@ import { basename, dirname, extname, join, sep } from "node:path";
 import vm from "node:vm";
 import type { App, MemoryPlan, Target } from "../../src/app.js";
 import type { Board } from "../../plan/board.js";
-import { checkFit, type CodeIn, type Fit } from "../../plan/fit.js";
+import { checkFit, heapBudgetFor, type Code, type CodeIn, type Fit } from "../../plan/fit.js";
 import { checkPlan } from "../../plan/plan.js";
 import { debugHeapBytes } from "../../firmware/instrument.js";
 import { PACKAGE_ROOT, PACKAGE_VERSION } from "../package-root.js";
@@ -48,6 +48,32 @@ export interface AppBuildResult {
 
 export function targetOf(board: Board): Target {
   return { board: board.name, heapBudgetBytes: board.heapBudgetBytes };
+}
+
+/** What an app plans for on a board once its code is loaded, the plan, and what a debug build adds. */
+export interface FitTarget {
+  target: Target;
+  plan: MemoryPlan;
+  extraHeapBytes: number;
+}
+
+/**
+ * The app plans for the heap its board leaves once `code` is loaded (plan/fit.ts heapBudgetFor):
+ * on a small board the code's JsVars come out of the default budget. A debug build's tables come
+ * out of the same room, so its plan is made again for what they leave.
+ */
+export function fitTarget(board: Board, code: Code, codeIn: CodeIn, debug: boolean, planFor: (target: Target) => MemoryPlan): FitTarget {
+  const target = { board: board.name, heapBudgetBytes: heapBudgetFor(board, code, codeIn) };
+  const plan = planFor(target);
+  if (!debug) return { target, plan, extraHeapBytes: 0 };
+  const debugTarget = { board: board.name, heapBudgetBytes: heapBudgetFor(board, code, codeIn, debugHeapBytes(plan)) };
+  const debugPlan = planFor(debugTarget);
+  return { target: debugTarget, plan: debugPlan, extraHeapBytes: debugHeapBytes(debugPlan) };
+}
+
+/** The firmware: the target it was planned for, then the bundle. */
+export function firmwareText(target: Target, bundle: string): string {
+  return "var BOOTHEAP_TARGET=" + JSON.stringify(target) + ";\n" + bundle;
 }
 
 /** The app's default export, evaluated in a sandbox: top-level code runs here, in Node, at build time. */
@@ -161,14 +187,14 @@ async function build(options: AppBuildOptions): Promise<AppBuildResult> {
   const kinds = Array.from(new Set(plan.regions.map((r) => r.kind)));
   step(`bundling the ${debug ? "debug" : "release"} firmware (${kinds.join(", ")})`);
   const firmware = await bundleFirmware({ appFile, debug, kinds });
-  const prefix = "var BOOTHEAP_TARGET=" + JSON.stringify(target) + ";\n";
-  const code = prefix + firmware.code;
   step("checking the bundle and the fit");
-  checkGates(code, appFile);
+  checkGates(firmwareText(target, firmware.code), appFile);
+  const fitted = fitTarget(board, codeOf(firmwareText(target, firmware.code), codeIn), codeIn, debug, (t) => planOf(app, appFile, source, t));
+  const code = firmwareText(fitted.target, firmware.code);
   const name = (app.name ?? basename(appFile, extname(appFile))) + (debug ? " (debug)" : "");
-  const limits = app.describeLimits ? app.describeLimits(target) : "";
-  const fit: Fit = checkFit(board, name, plan, codeOf(code, codeIn), codeIn, limits, debug ? debugHeapBytes(plan) : 0);
-  const report = fitReport(board, name, plan, fit, codeIn, shownPath(outFile));
+  const limits = app.describeLimits ? app.describeLimits(fitted.target) : "";
+  const fit: Fit = checkFit(board, name, fitted.plan, codeOf(code, codeIn), codeIn, limits, fitted.extraHeapBytes);
+  const report = fitReport(board, name, fitted.plan, fit, codeIn, shownPath(outFile), fitted.target.heapBudgetBytes);
   mkdirSync(dirname(outFile), { recursive: true });
   if (fit.fits) writeFileSync(outFile, code);
   else rmSync(outFile, { force: true });

@@ -16,10 +16,9 @@ import type { App } from "../../src/app.js";
 import { loadAllBoards, loadBoard } from "../boards.js";
 import { MAKER_KINDS } from "../../firmware/makers/maker.js";
 import { checkFit, type CodeIn } from "../../plan/fit.js";
-import { targetOf } from "./app-build.js";
+import { firmwareText, fitTarget, targetOf } from "./app-build.js";
 import { codeOf } from "./code-size.js";
 import { bundleFirmware } from "./firmware-bundle.js";
-import { debugHeapBytes } from "../../firmware/instrument.js";
 
 const APPS_DIR = "firmware/apps";
 const OUT_DIR = "dist/firmware";
@@ -83,24 +82,25 @@ async function main(): Promise<void> {
     const release = (await bundleFirmware({ appFile: resolve(appFile), debug: false, kinds: [...kinds] })).code;
     const debug = releaseOnly ? null : (await bundleFirmware({ appFile: resolve(appFile), debug: true, kinds: [...kinds] })).code;
     for (const board of targets) {
-      const target = targetOf(board);
-      const prefix = "var BOOTHEAP_TARGET=" + JSON.stringify(target) + ";\n";
       // Only the files this build makes again: --release-only leaves the debug build alone.
       for (const file of debug === null ? [name + ".js"] : [name + ".js", name + ".debug.js"]) rmSync(join(OUT_DIR, board.name, file), { force: true });
-      const plan = app.plan(target);
-      const limits = app.describeLimits ? app.describeLimits(target) : "";
-      const fit = checkFit(board, name, plan, codeOf(prefix + release, codeIn), codeIn, limits);
-      if (!fit.fits) {
-        (explicit ? failures : skipped).push(fit.message);
-        continue;
+      const builds: [string, string | null, boolean][] = [[name, release, false], [name + ".debug", debug, true]];
+      for (const [label, bundle, isDebug] of builds) {
+        if (bundle === null) continue;
+        const fitted = fitTarget(board, codeOf(firmwareText(targetOf(board), bundle), codeIn), codeIn, isDebug, (t) => app.plan(t));
+        const code = firmwareText(fitted.target, bundle);
+        const limits = app.describeLimits ? app.describeLimits(fitted.target) : "";
+        const fit = checkFit(board, label, fitted.plan, codeOf(code, codeIn), codeIn, limits, fitted.extraHeapBytes);
+        // A release that does not fit fails a build that named its board or app; a debug build is extra.
+        if (!fit.fits) {
+          (explicit && !isDebug ? failures : skipped).push(fit.message);
+          if (!isDebug) break;
+          continue;
+        }
+        mkdirSync(join(OUT_DIR, board.name), { recursive: true });
+        writeFileSync(join(OUT_DIR, board.name, label + ".js"), code);
+        if (!isDebug) console.log(fit.message);
       }
-      mkdirSync(join(OUT_DIR, board.name), { recursive: true });
-      writeFileSync(join(OUT_DIR, board.name, name + ".js"), prefix + release);
-      console.log(fit.message);
-      if (debug === null) continue;
-      const debugFit = checkFit(board, name + ".debug", plan, codeOf(prefix + debug, codeIn), codeIn, limits, debugHeapBytes(plan));
-      if (debugFit.fits) writeFileSync(join(OUT_DIR, board.name, name + ".debug.js"), prefix + debug);
-      else skipped.push(debugFit.message);
     }
   }
   if (skipped.length > 0) console.log("\nnot built (does not fit):\n  " + skipped.join("\n  "));

@@ -15,7 +15,7 @@ const SNIPPETS = [
   "x = a++ + ++b - --c >>> 2 <= 3 !== 4 && y || z;\nvar next = 1;\n",
 ];
 
-const tokens = (code: string): string[] => Array.from(tokenizer(code, { ecmaVersion: 2020 }), (t) => t.type.label + ":" + String(t.value));
+const tokens = (code: string): string[] => Array.from(tokenizer(code, { ecmaVersion: 2020 }), (t) => t.type.label + ":" + String((t as { value?: unknown }).value));
 
 const BUNDLES = existsSync("dist/espruino/modules")
   ? [...readdirSync("dist/espruino/modules").map((f) => "dist/espruino/modules/" + f), "dist/espruino/bootheap.debug.min.js"]

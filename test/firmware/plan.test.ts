@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { loadAllBoards, loadBoard } from "../../host/boards.js";
-import { checkFit } from "../../plan/fit.js";
+import { checkFit, FUNCTION_BLOCKS, heapBudgetFor, INTERPRETER_BLOCKS, RUNTIME_RESERVE_SHARE } from "../../plan/fit.js";
 import { BootHeap } from "../../src/heap/boot-heap.js";
 import { checkPlan, planHeapBytes, type MemoryPlan } from "../../plan/plan.js";
 import { make as makePool } from "../../firmware/makers/pool.js";
@@ -39,8 +39,19 @@ describe("memory plans", () => {
     expect(() => checkPlan({ regions: [] })).toThrow(/non-empty/);
   });
 
+  test("a board's heap budget is what its code leaves, up to the board's default", () => {
+    const board = loadBoard("PUCKJS");
+    const small = { bytes: 20000, textBytes: 23000, functionCount: 20, parameterCount: 30, outerVariableCount: 10 };
+    expect(heapBudgetFor(board, small, "flash")).toBe(board.heapBudgetBytes);
+    const big = { ...small, functionCount: 200, parameterCount: 300 };
+    const leftBlocks = board.jsVars - 1 - (200 * FUNCTION_BLOCKS + 300 + 10) - INTERPRETER_BLOCKS - Math.ceil(board.jsVars * RUNTIME_RESERVE_SHARE);
+    expect(heapBudgetFor(board, big, "flash")).toBe(Math.floor((leftBlocks * board.blockBytes) / 8) * 8);
+    expect(heapBudgetFor(board, big, "flash", 800)).toBe(Math.floor((leftBlocks * board.blockBytes - 800) / 8) * 8);
+    expect(heapBudgetFor(board, { ...big, functionCount: 2000 }, "flash")).toBe(0);
+  });
+
   test("the example plan fits a Pico and not a Puck.js with 2630 JsVars, and the message says why", () => {
-    const code = { bytes: 20000, textBytes: 23000, functionCount: 300 };
+    const code = { bytes: 20000, textBytes: 23000, functionCount: 100, parameterCount: 150, outerVariableCount: 40 };
     expect(checkFit(loadBoard("PICO_R1_3"), "example", example, code, "flash", "").fits).toBe(true);
     const big: MemoryPlan = { regions: [...example.regions, { name: "cache", kind: "fixed", sizeBytes: 30000 }] };
     const fit = checkFit(loadBoard("PUCKJS"), "example", big, code, "flash", "keys 100, values 64 B");
@@ -51,13 +62,13 @@ describe("memory plans", () => {
     expect(-fit.spareBlocks * 13).toBe(Number(/(\d+) bytes/.exec(fit.message)![1]));
   });
 
-  test("code uploaded to RAM costs text blocks; flashed code costs blocks per function", () => {
+  test("functions hold JsVars wherever the code is; code uploaded to RAM adds its text blocks", () => {
     const board = loadBoard("PUCKJS");
-    const code = { bytes: 30000, textBytes: 35000, functionCount: 200 };
+    const code = { bytes: 30000, textBytes: 35000, functionCount: 60, parameterCount: 90, outerVariableCount: 30 };
     const flash = checkFit(board, "x", example, code, "flash", "");
     const ram = checkFit(board, "x", example, code, "ram", "");
-    expect(flash.codeBlocks).toBe(600);
-    expect(ram.codeBlocks).toBe(Math.ceil(30000 / 10));
+    expect(flash.codeBlocks).toBe(60 * FUNCTION_BLOCKS + 90 + 30);
+    expect(ram.codeBlocks).toBe(flash.codeBlocks + Math.ceil(30000 / 10));
     expect(flash.fits).toBe(true);
     expect(ram.fits).toBe(false);
   });

@@ -38,7 +38,7 @@ test("a board's budget picks the config; the build's message names the limits wh
   expect(kvConfigFor(42560, { keyCount: 16 }).keyCount).toBe(16);
   expect(app.describeLimits!({ board: "ESP8266_4MB", heapBudgetBytes: 7680 })).toContain("keyCount=16");
   const board = loadBoard("ESP8266_4MB");
-  const fit = checkFit(board, "kv", kvPlan(DEFAULT_CONFIG), { bytes: 50000, textBytes: 50000, functionCount: 235 }, "flash", "kv " + describeLimits(DEFAULT_CONFIG));
+  const fit = checkFit(board, "kv", kvPlan(DEFAULT_CONFIG), { bytes: 50000, textBytes: 50000, functionCount: 235, parameterCount: 300, outerVariableCount: 80 }, "flash", "kv " + describeLimits(DEFAULT_CONFIG));
   expect(fit.fits).toBe(false);
   expect(fit.message).toContain("connectionsMax=4 keyCount=128 keySizeMax=32 valueSizeMax=64 listLengthMax=128");
 });
