@@ -23,7 +23,7 @@ const PRELUDE_SOURCES = readdirSync(PRELUDE_DIR)
   .map((f) => readFileSync(PRELUDE_DIR + f, "utf8"));
 
 /** Loop iterations between looks at the clock for a count while a program runs (interrupt.ts). */
-export const LOOP_CHECK_ITERATIONS = 64;
+export const LOOP_CHECK_ITERATIONS = 16;
 /** A loop's objects are counted at most every 2 ms by the clock, and for at most a tenth of the time. */
 const LOOP_COUNT_MIN_MS = 2;
 const LOOP_COUNT_SHARE = 10;
