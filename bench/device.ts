@@ -37,6 +37,7 @@ const FOOTPRINTS: [string[], number][] = [
 /** Replay kinds with the issue's "before" (net µs per op, ratio to native); "empty" is subtracted. */
 const KINDS: [kind: string, label: string, before: string][] = [
   ["native", "`new Uint8Array(n)`", "34–39"],
+  ["call", "empty `alloc`/`free` methods (the floor for any allocator in JavaScript)", "—"],
   ["pool", "MemoryPool (128-byte slots)", "52–63 (0.62–0.66)"],
   ["tlsf", "TlsfAllocator (12 KB)", "277–373 (0.10–0.12)"],
   ["fixed", "FixedBufferAllocator (4 KB, reset when full)", "—"],
@@ -61,6 +62,7 @@ type CodeIn = "storage" | "ram";
 const HOT: Record<string, string[]> = {
   empty: ["replay"],
   native: ["replay"],
+  call: ["replay"],
   pool: ["pool", "replay"],
   tlsf: ["tlsf", "replay"],
   fixed: ["fixed-buffer", "replay"],
