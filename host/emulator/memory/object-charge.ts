@@ -313,7 +313,19 @@ class Walk {
       this.pendingFunctions.push(fn);
       return info.params;
     }
-    return info.params + (info.inFlash ? -1 : 1);
+    return info.params + this.plainCodeBlocks(info);
+  }
+
+  /**
+   * The code of a function that keeps no closure: from flash, its block and reference were
+   * charged when the code was loaded (-1 for the block counted here); from RAM, its code's name
+   * (the text was charged with the upload), or the whole text for E.getSizeOf, which the device
+   * counts with the function.
+   */
+  private plainCodeBlocks(info: FunctionInfo): number {
+    if (info.inFlash) return this.bufferBlocks ? 2 : -1;
+    if (info.textBlocks === 0) return 0;
+    return this.bufferBlocks ? info.textBlocks : 1;
   }
 
   /** Closures found so far: their code and scopes, asked of the inspector in batches. */
@@ -329,7 +341,7 @@ class Walk {
         if (chain.length === 0) {
           this.charge.markNoClosure(fns[i]);
           // Never a closure after all: price it as the other plain functions.
-          blocks += info.inFlash ? -1 : 1;
+          blocks += this.plainCodeBlocks(info);
           continue;
         }
         // A function made at run time: its own copy of its code (a name and the text, or a name
