@@ -183,6 +183,37 @@ export class TlsfAllocator implements Allocator {
   }
 
   alloc(len: number, align?: number): number {
+    // One test for the usual call (a whole length whose block can exist, no alignment or 8); the
+    // checks in full and aligned blocks are out of line. (len + 11) & ~7 exceeds maxBlock, a
+    // multiple of 8, exactly when len > maxBlock - 4.
+    if ((len >>> 0) !== len || len > this.maxBlock - 4 || (align !== undefined && align !== 8)) return this.allocSlow(len, align);
+    const n = len < 5 ? TLSF_BLOCK_MIN_BYTES : (len + 11) & ~7;
+    let h = this.find(n);
+    if (h === 0) return 0;
+    const u32 = this.u32;
+    if (DEBUG) {
+      assert((u32[h >> 2] & FREE) !== 0 && (u32[h >> 2] & SIZE_MASK) >= n, "tlsf find returns a free block of the size asked");
+      assertLink(h, this.first, this.last);
+    }
+    let size = u32[h >> 2] & SIZE_MASK;
+    this.unlink(h, size);
+    if (size - n >= TLSF_BLOCK_MIN_BYTES) {
+      this.link(h + n, size - n);
+      size = n;
+    } else {
+      u32[(h + size) >> 2] &= ~PREV_FREE;
+    }
+    // The header with its check byte (tlsfCheckBits, written out: a call costs more on an interpreter).
+    u32[h >> 2] = size | ((((h >>> 3) ^ (size >>> 3) ^ (size >>> 11) ^ 0xb7) & 255) << 24);
+    const s = this.stateWord;
+    const used = (u32[s + S_USED] += size);
+    if (used > u32[s + S_PEAK]) u32[s + S_PEAK] = used;
+    u32[s + S_COUNT]++;
+    return h + 4;
+  }
+
+  /** alloc with its checks in full and any alignment (alloc's one test sends the rest here). */
+  private allocSlow(len: number, align: number | undefined): number {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     const a = align === undefined || align === 8 ? 8 : checkAlign(align, 8);
     let n = (len + 11) & ~7;
@@ -485,7 +516,7 @@ export class TlsfAllocator implements Allocator {
     if (n < this.small) {
       index = n >>> 3;
     } else {
-      const m = n >= 65536 ? 16 + LOG2[n >>> 16] : n >= 256 ? 8 + LOG2[n >>> 8] : LOG2[n];
+      const m = n < 256 ? LOG2[n] : n < 65536 ? 8 + LOG2[n >>> 8] : 16 + LOG2[n >>> 16];
       const h1 = u32[this.listHeads + (n >>> (m - sl)) + ((m - sl - 3) << sl)];
       if (h1 !== 0) {
         if ((u32[h1 >> 2] & SIZE_MASK) >= n) return h1;
@@ -531,7 +562,7 @@ export class TlsfAllocator implements Allocator {
     if (size < this.small) {
       index = size >>> 3;
     } else {
-      const m = size >= 65536 ? 16 + LOG2[size >>> 16] : size >= 256 ? 8 + LOG2[size >>> 8] : LOG2[size];
+      const m = size < 256 ? LOG2[size] : size < 65536 ? 8 + LOG2[size >>> 8] : 16 + LOG2[size >>> 16];
       index = (size >>> (m - sl)) + ((m - sl - 3) << sl);
     }
     u32[this.listHeads + index] = next;
@@ -553,19 +584,20 @@ export class TlsfAllocator implements Allocator {
     if (size < this.small) {
       index = size >>> 3;
     } else {
-      const m = size >= 65536 ? 16 + LOG2[size >>> 16] : size >= 256 ? 8 + LOG2[size >>> 8] : LOG2[size];
+      const m = size < 256 ? LOG2[size] : size < 65536 ? 8 + LOG2[size >>> 8] : 16 + LOG2[size >>> 16];
       index = (size >>> (m - sl)) + ((m - sl - 3) << sl);
     }
     const i = h >> 2;
     const e = (h + size) >> 2;
-    const head = u32[this.listHeads + index];
-    u32[i] = size | FREE | tlsfCheckBits(h, size);
+    const at = this.listHeads + index;
+    const head = u32[at];
+    u32[i] = size | FREE | ((((h >>> 3) ^ (size >>> 3) ^ (size >>> 11) ^ 0xb7) & 255) << 24);
     u32[i + 1] = head;
     u32[i + 2] = 0;
     u32[e - 1] = h;
     u32[e] |= PREV_FREE;
     if (head !== 0) u32[(head >> 2) + 2] = h;
-    u32[this.listHeads + index] = h;
+    u32[at] = h;
     const fl = index >> sl;
     u32[this.slBitmaps + fl] |= 1 << (index & ((1 << sl) - 1));
     u32[this.stateWord + S_FL] |= 1 << fl;
@@ -604,16 +636,35 @@ export class TlsfAllocator implements Allocator {
    * block would have been split).
    */
   private live(ptr: number, len: number, code: ErrorCode, what: string): number {
+    // liveHeader's tests, written out with the check bytes (tlsfCheckBits, salt 0xb7), then the length's:
+    // one test for the valid call, the errors out of line.
+    const u32 = this.u32;
+    const h = ptr - 4;
+    let w = 0;
+    let size = 0;
+    let n = 0;
+    let nw = 0;
+    if (
+      (ptr >>> 0) !== ptr || (ptr & 7) !== 0 || ptr <= this.first || ptr >= this.last ||
+      ((w = u32[h >> 2]) & (FREE | 4)) !== 0 || w >>> 24 !== (((h >>> 3) ^ ((size = w & SIZE_MASK) >>> 3) ^ (size >>> 11) ^ 0xb7) & 255) ||
+      size < TLSF_BLOCK_MIN_BYTES || (n = h + size) > this.last ||
+      ((nw = u32[n >> 2]) & (PREV_FREE | 4)) !== 0 || nw >>> 24 !== (((n >>> 3) ^ ((nw & SIZE_MASK) >>> 3) ^ ((nw & SIZE_MASK) >>> 11) ^ 0xb7) & 255) ||
+      (len >>> 0) !== len || ((len > size - 4 || len + 11 + TLSF_BLOCK_MIN_BYTES < size) && what !== "sizeOf")
+    ) {
+      this.liveFail(ptr, len, code, what);
+    }
+    return h;
+  }
+
+  /** Throws the error for an operation on `ptr` with `len` that live() refused, naming the bad value. */
+  private liveFail(ptr: number, len: number, code: ErrorCode, what: string): void {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     const h = this.liveHeader(ptr);
     if (h === 0) {
       fail(code, what + ": ptr " + describe(ptr) + " is not a live allocation of tlsf " + describe(this.region.name) + " (" + this.whyNotLive(ptr) + ")");
     }
     const size = this.u32[h >> 2] & SIZE_MASK;
-    if (what !== "sizeOf" && (len > size - 4 || len + 11 + TLSF_BLOCK_MIN_BYTES < size)) {
-      fail(code, what + ": len " + len + " does not match the allocation at " + ptr + " of tlsf " + describe(this.region.name) + " (its block holds " + (size - 4) + " bytes)");
-    }
-    return h;
+    fail(code, what + ": len " + len + " does not match the allocation at " + ptr + " of tlsf " + describe(this.region.name) + " (its block holds " + (size - 4) + " bytes)");
   }
 
   /** Words for an error message: why liveHeader refused `ptr` (error path only). */
