@@ -4,7 +4,7 @@ import type { BootHeap } from "../heap/boot-heap.js";
 import { DEBUG } from "../build-mode.js";
 import { assert, checkAlign, checkLength, HEAP_SIZE_MAX } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
-import { addTypedHelpers, remapByMove } from "./typed.js";
+import { addTypedHelpers, remapMethod } from "./typed.js";
 import type { TypedHelpers } from "./typed.js";
 
 // The arena's state: a 24-byte block taken from the child at construction (a multiple of 8, so
@@ -73,6 +73,31 @@ export class ArenaAllocator implements Allocator {
   }
 
   alloc(len: number, align?: number): number {
+    // One test for the usual call (a whole length, the default alignment) and the bump in the newest
+    // chunk written out (a chunk is 8-aligned: the child gives it with align 8); the rest is out of line.
+    // A length above HEAP_SIZE_MAX does not fit a chunk: allocSlow throws for it.
+    if ((len >>> 0) !== len || align !== undefined) return this.allocSlow(len, align);
+    const u32 = this.u32;
+    const s = this.stateWord;
+    const chunk = u32[s /* + S_HEAD (0) */];
+    if (chunk !== 0) {
+      const c = chunk >> 2;
+      const old = u32[c + C_END];
+      const end = ((old + (ALIGN_DEFAULT - 1)) & -ALIGN_DEFAULT) + len;
+      if (end <= u32[c + C_SIZE]) {
+        u32[c + C_END] = end;
+        const used = (u32[s + S_USED] += end - old);
+        if (used > u32[s + S_PEAK]) u32[s + S_PEAK] = used;
+        u32[s + S_COUNT]++;
+        if (DEBUG) assertHead(u32, s);
+        return chunk + end - len;
+      }
+    }
+    return this.allocSlow(len, align);
+  }
+
+  /** alloc with its checks in full, any alignment, and a new chunk when the newest is full. */
+  private allocSlow(len: number, align: number | undefined): number {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
     const u32 = this.u32;
@@ -100,9 +125,8 @@ export class ArenaAllocator implements Allocator {
     return true;
   }
 
-  remap(ptr: number, len: number, newLen: number, align?: number): number {
-    return remapByMove(this, ptr, len, newLen, align);
-  }
+  /** remapMethod (one function for every allocator, given to the prototype below the class). */
+  declare remap: (ptr: number, len: number, newLen: number, align?: number) => number;
 
   /** Frees only the newest allocation; any other is released by `reset`. */
   free(ptr: number, len: number): void {
@@ -271,6 +295,7 @@ export class ArenaAllocator implements Allocator {
 }
 export interface ArenaAllocator extends TypedHelpers {}
 addTypedHelpers(ArenaAllocator.prototype);
+ArenaAllocator.prototype.remap = remapMethod;
 
 /** Debug builds: the newest chunk's bounds and the counts (a function, so release bundles drop it whole). */
 function assertHead(u32: Uint32Array, s: number): void {

@@ -5,7 +5,7 @@ import { DEBUG } from "../build-mode.js";
 import { assert, checkAlign, checkHeapRegion, checkLength, HEAP_SIZE_MAX } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
 import { FIXED_COUNT as S_COUNT, FIXED_END as S_END, FIXED_PEAK as S_PEAK, FIXED_PINNED as S_PINNED, fixedBufferStats } from "./state.js";
-import { addTypedHelpers, remapByMove } from "./typed.js";
+import { addTypedHelpers, remapMethod } from "./typed.js";
 import type { TypedHelpers } from "./typed.js";
 
 /** savestate() packs the allocation count above the cursor. */
@@ -45,6 +45,23 @@ export class FixedBufferAllocator implements Allocator {
   }
 
   alloc(len: number, align?: number): number {
+    // One test for the usual call (a whole length, the default alignment); the rest is out of line.
+    // A length above HEAP_SIZE_MAX cannot fit (the region ends below it): allocSlow throws for it there.
+    if ((len >>> 0) !== len || align !== undefined) return this.allocSlow(len, align);
+    const u32 = this.u32;
+    const s = this.stateWord;
+    const ptr = (u32[s /* + S_END (0) */] + (ALIGN_DEFAULT - 1)) & -ALIGN_DEFAULT;
+    const end = ptr + len;
+    if (end > this.limit) return len > HEAP_SIZE_MAX ? this.allocSlow(len, align) : 0;
+    u32[s /* + S_END (0) */] = end;
+    if (end > u32[s + S_PEAK]) u32[s + S_PEAK] = end;
+    u32[s + S_COUNT]++;
+    if (DEBUG) assertState(u32, s, this.start, this.limit);
+    return ptr;
+  }
+
+  /** alloc with its checks in full and any alignment. */
+  private allocSlow(len: number, align: number | undefined): number {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
     const u32 = this.u32;
@@ -73,9 +90,8 @@ export class FixedBufferAllocator implements Allocator {
     return true;
   }
 
-  remap(ptr: number, len: number, newLen: number, align?: number): number {
-    return remapByMove(this, ptr, len, newLen, align);
-  }
+  /** remapMethod (one function for every allocator, given to the prototype below the class). */
+  declare remap: (ptr: number, len: number, newLen: number, align?: number) => number;
 
   free(ptr: number, len: number): void {
     this.checkOwned(ptr, len, "free");
@@ -161,3 +177,4 @@ function assertState(u32: Uint32Array, s: number, start: number, limit: number):
   assert(u32[s + S_PINNED] <= u32[s + S_COUNT] && u32[s + S_COUNT] < 0x80000000, "fixed-buffer count at or above the pinned count, not negative");
 }
 addTypedHelpers(FixedBufferAllocator.prototype);
+FixedBufferAllocator.prototype.remap = remapMethod;

@@ -4,7 +4,7 @@ import { DEBUG } from "../build-mode.js";
 import { alignForward, assert, checkAlign, checkHeapRegion, checkLength, HEAP_SIZE_MAX, isWholeNumber, log2 } from "../heap/checks.js";
 import { describe, fail } from "../heap/errors.js";
 import { POOL_BUMP as S_BUMP, POOL_FIRST as S_FIRST, POOL_FREE_HEAD as S_FREE_HEAD, POOL_LIVE as S_LIVE, POOL_PEAK as S_PEAK, POOL_SLOT_SIZE as S_SLOT_SIZE, poolFreeSlots, poolGeometry, poolStats, poolStride } from "./state.js";
-import { createView, destroyView, dupe, remapByMove } from "./typed.js";
+import { createView, destroyView, dupeMethod, remapMethod } from "./typed.js";
 import type { TypedArray, TypedArrayConstructor } from "./typed.js";
 
 /**
@@ -79,9 +79,9 @@ export class MemoryPool implements Allocator {
     // The same few statements as alloc's (a second call would cost more than them on an interpreter).
     const u32 = this.u32;
     const s = this.stateWord;
-    let slot = u32[s + S_FREE_HEAD];
+    let slot = u32[s /* + S_FREE_HEAD (0) */];
     if (slot !== 0) {
-      u32[s + S_FREE_HEAD] = u32[slot >> 2];
+      u32[s /* + S_FREE_HEAD (0) */] = u32[slot >> 2];
       u32[s + S_LIVE]++;
     } else {
       slot = u32[s + S_BUMP];
@@ -105,23 +105,22 @@ export class MemoryPool implements Allocator {
       return;
     }
     if (DEBUG) assertSlot(this.heap, s, this.first, this.strideBytes, this.limit, this.liveSlots, this.region.name, ptr, false);
-    u32[ptr >> 2] = u32[s + S_FREE_HEAD];
-    u32[s + S_FREE_HEAD] = ptr;
+    u32[ptr >> 2] = u32[s /* + S_FREE_HEAD (0) */];
+    u32[s /* + S_FREE_HEAD (0) */] = ptr;
     u32[s + S_LIVE]--;
   }
 
-  dupe(bytes: ArrayLike<number>, align?: number): number {
-    return dupe(this, bytes, align);
-  }
+  /** The typed helper (one function for every allocator, given to the prototype below the class). */
+  declare dupe: (bytes: ArrayLike<number>, align?: number) => number;
 
   alloc(len: number, align?: number): number {
     // One test for the usual call (a whole length that fits, no alignment asked); the rest is out of line.
     if ((len >>> 0) !== len || len > this.slotSizeBytes || align !== undefined) return this.allocSlow(len, align);
     const u32 = this.u32;
     const s = this.stateWord;
-    let slot = u32[s + S_FREE_HEAD];
+    let slot = u32[s /* + S_FREE_HEAD (0) */];
     if (slot !== 0) {
-      u32[s + S_FREE_HEAD] = u32[slot >> 2];
+      u32[s /* + S_FREE_HEAD (0) */] = u32[slot >> 2];
       u32[s + S_LIVE]++;
     } else {
       slot = u32[s + S_BUMP];
@@ -139,9 +138,8 @@ export class MemoryPool implements Allocator {
     return newLen <= this.slotSizeBytes;
   }
 
-  remap(ptr: number, len: number, newLen: number, align?: number): number {
-    return remapByMove(this, ptr, len, newLen, align);
-  }
+  /** remapMethod (one function for every allocator, given to the prototype below the class). */
+  declare remap: (ptr: number, len: number, newLen: number, align?: number) => number;
 
   free(ptr: number, len: number): void {
     const u32 = this.u32;
@@ -152,8 +150,8 @@ export class MemoryPool implements Allocator {
       return;
     }
     if (DEBUG) assertSlot(this.heap, s, this.first, this.strideBytes, this.limit, this.liveSlots, this.region.name, ptr, false);
-    u32[ptr >> 2] = u32[s + S_FREE_HEAD];
-    u32[s + S_FREE_HEAD] = ptr;
+    u32[ptr >> 2] = u32[s /* + S_FREE_HEAD (0) */];
+    u32[s /* + S_FREE_HEAD (0) */] = ptr;
     u32[s + S_LIVE]--;
   }
 
@@ -227,6 +225,9 @@ export class MemoryPool implements Allocator {
     }
   }
 }
+
+MemoryPool.prototype.dupe = dupeMethod;
+MemoryPool.prototype.remap = remapMethod;
 
 /**
  * Debug builds: the invariants of a slot being handed out (`live`) or given back (see the class

@@ -43,6 +43,28 @@ export class StackAllocator implements Allocator {
   }
 
   alloc(len: number, align?: number): number {
+    // One test for the usual call (a whole length, the default alignment), notePeak written out; the
+    // rest is out of line. A length above HEAP_SIZE_MAX cannot fit: allocSlow throws for it there.
+    if ((len >>> 0) !== len || align !== undefined) return this.allocSlow(len, align);
+    const u32 = this.u32;
+    const s = this.stateWord;
+    const cursor = u32[s /* + S_CURSOR (0) */];
+    const ptr = (cursor + (ALIGN_DEFAULT - 1)) & -ALIGN_DEFAULT;
+    const frames = u32[s + S_FRAMES] - STACK_FRAME_BYTES;
+    if (ptr + len > frames) return len > HEAP_SIZE_MAX ? this.allocSlow(len, align) : 0;
+    u32[frames >> 2] = ptr;
+    u32[(frames >> 2) + 1] = cursor;
+    u32[s /* + S_CURSOR (0) */] = ptr + len;
+    u32[s + S_FRAMES] = frames;
+    u32[s + S_COUNT]++;
+    const used = this.limit - frames + ptr + len - this.start;
+    if (used > u32[s + S_PEAK]) u32[s + S_PEAK] = used;
+    if (DEBUG) assertTop(this.u32, this.stateWord, this.start, this.limit);
+    return ptr;
+  }
+
+  /** alloc with its checks in full and any alignment. */
+  private allocSlow(len: number, align: number | undefined): number {
     if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
     const a = align === undefined ? ALIGN_DEFAULT : checkAlign(align, ALIGN_DEFAULT);
     const u32 = this.u32;
@@ -60,6 +82,7 @@ export class StackAllocator implements Allocator {
     if (DEBUG) assertTop(this.u32, this.stateWord, this.start, this.limit);
     return ptr;
   }
+
 
   /** Only the top allocation can change size; others succeed only when the size stays. */
   resize(ptr: number, len: number, newLen: number): boolean {
@@ -88,20 +111,31 @@ export class StackAllocator implements Allocator {
   }
 
   free(ptr: number, len: number): void {
+    const u32 = this.u32;
+    const s = this.stateWord;
+    const frames = u32[s + S_FRAMES];
+    // isTop's test in one (a length above HEAP_SIZE_MAX cannot end at the cursor); the errors out of line.
+    if ((len >>> 0) !== len || u32[s + S_COUNT] === 0 || ptr !== u32[frames >> 2] || ptr + len !== u32[s /* + S_CURSOR (0) */]) {
+      this.freeSlow(ptr, len);
+      return;
+    }
+    u32[s /* + S_CURSOR (0) */] = u32[(frames >> 2) + 1];
+    u32[s + S_FRAMES] = frames + STACK_FRAME_BYTES;
+    u32[s + S_COUNT]--;
+    if (DEBUG) assertTop(this.u32, this.stateWord, this.start, this.limit);
+  }
+
+  /** free's checks in full, when its one test failed (isTop's test is the same, so this throws). */
+  private freeSlow(ptr: number, len: number): void {
     if (!this.isTop(ptr, len)) {
       const u32 = this.u32;
       const frames = u32[this.stateWord + S_FRAMES];
       const top = u32[this.stateWord + S_COUNT] === 0 ? "the stack is empty" : "the top is ptr " + u32[frames >> 2] + " with len " + (u32[this.stateWord + S_CURSOR] - u32[frames >> 2]);
       fail("InvalidFree", "free(" + describe(ptr) + ", " + describe(len) + ") is out of order on stack " + describe(this.region.name) + ": " + top);
     }
-    const u32 = this.u32;
-    const s = this.stateWord;
-    const frames = u32[s + S_FRAMES];
-    u32[s + S_CURSOR] = u32[(frames >> 2) + 1];
-    u32[s + S_FRAMES] = frames + STACK_FRAME_BYTES;
-    u32[s + S_COUNT]--;
-    if (DEBUG) assertTop(this.u32, this.stateWord, this.start, this.limit);
   }
+
+
 
   /** The top allocation's pointer, or 0 when the stack is empty. */
   top(): number {

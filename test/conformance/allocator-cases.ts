@@ -9,7 +9,8 @@ interface WithTypedHelpers {
   destroy(view: TypedArray): void;
 }
 
-const BAD_LENGTHS: unknown[] = [NaN, -1, 1.5, Infinity, -Infinity, 1099511627776, "8", null];
+// 16777209 and 2^32 - 1 are whole 32-bit numbers above HEAP_SIZE_MAX: a fast path that tests only `(len >>> 0) === len` must still refuse them.
+const BAD_LENGTHS: unknown[] = [NaN, -1, 1.5, Infinity, -Infinity, 1099511627776, 16777209, 4294967295, "8", null];
 const BAD_ALIGNS: unknown[] = [0, 3, 12, -8, 8192, 1.5, NaN, "8"];
 
 /** Frees `ptrs` newest first: an order every allocator accepts. */
