@@ -244,7 +244,9 @@ export class EmulatedBoard {
   }
 
   get errorFlagList(): string[] {
-    return [...this.errorFlags];
+    // In the device's bit order (jsutils.h JSERR_*).
+    const order = ["RX_FIFO_FULL", "BUFFER_FULL", "CALLBACK", "LOW_MEMORY", "MEMORY", "MEMORY_BUSY", "UART_OVERFLOW"];
+    return [...this.errorFlags].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   }
 
   dispose(): void {
@@ -340,6 +342,9 @@ export class EmulatedBoard {
     let result: TaskResult;
     try {
       result = { ok: true, value: fn() };
+      // Now and then the memory model counts at the end of a task, within it: values a timer or
+      // event handler keeps adding run out of memory in the task that adds them, as on the device.
+      this.memory.taskCheckpoint();
     } catch (e) {
       this.reportUncaught(e);
       result = { ok: false };
@@ -356,7 +361,7 @@ export class EmulatedBoard {
   private reportUncaught(e: unknown): void {
     if (e instanceof BoardInterrupt) {
       this.ctrlCStoppedProgram = e.reason === "ctrl-c";
-      this.write("Execution Interrupted\r\n");
+      this.write(e.inEvent ? "Execution Interrupted during event processing.\r\n" : "Execution Interrupted\r\n");
       if (e.reason === "memory") this.write(`New interpreter error: ${this.errorFlagList.join(",")}\r\n`);
       return;
     }
@@ -410,9 +415,9 @@ export class EmulatedBoard {
     this.memory = new BoardMemory(this.profile.jsVars, this.profile.blockBytes, (blocks) => this.outOfMemory(blocks), this.bootBlocks);
     this.events = [];
     // The device handles queued events before timers in each pass of its loop.
-    this.timers = new BoardTimers((fn) => {
+    this.timers = new BoardTimers((fn, id, repeat) => {
       this.runEvents();
-      this.runTask(fn);
+      this.runTask(() => this.timerCallback(fn, id, repeat));
     });
     this.net = new NetBridge((fn) => this.runTask(fn));
     this.ctx = createBoardContext(
@@ -431,6 +436,24 @@ export class EmulatedBoard {
       (context) => this.memory.attach(context),
     );
     this.memory.startCounting(this.ctx.context, { listenersOf: (o) => this.ctx.listenersOf(o), timers: () => this.timers.callbacks() });
+  }
+
+  /** A timer's callback: an interrupt (Ctrl-C, out of memory) removes an interval, as jsiIdle does. */
+  private timerCallback(fn: () => void, id: number, repeat: boolean): void {
+    try {
+      fn();
+      this.memory.taskCheckpoint();
+    } catch (e) {
+      if (e instanceof BoardInterrupt) {
+        e.inEvent = true;
+        if (repeat) {
+          this.timers.clear(id);
+          this.errorFlags.add("CALLBACK");
+          this.write("ERROR: Ctrl-C while processing interval - removing it.\r\n");
+        }
+      }
+      throw e;
+    }
   }
 
   /** An event emit() queued: it runs as a task of its own, soon, and before any timer that is due. */

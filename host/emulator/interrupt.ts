@@ -5,5 +5,7 @@
 export type InterruptReason = "ctrl-c" | "memory";
 
 export class BoardInterrupt {
+  /** It stopped a timer's or an event's callback (the device then says "during event processing"). */
+  inEvent = false;
   constructor(readonly reason: InterruptReason) {}
 }

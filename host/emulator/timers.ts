@@ -10,7 +10,7 @@ interface Timer {
 export class BoardTimers {
   private readonly timers = new Map<number, Timer>();
 
-  constructor(private readonly runTask: (fn: () => void) => void) {}
+  constructor(private readonly runTask: (fn: () => void, id: number, repeat: boolean) => void) {}
 
   add(fn: () => void, ms: number, repeat: boolean): number {
     // As the device's jsiTimerAdd: one more than the newest timer's id, or 1 when none is left.
@@ -51,7 +51,7 @@ export class BoardTimers {
       const t = this.timers.get(id);
       if (!t) return;
       if (!t.repeat) this.timers.delete(id);
-      this.runTask(t.fn);
+      this.runTask(t.fn, id, t.repeat);
     };
     const delayMs = Math.max(repeat ? 1 : 0, ms || 0);
     return repeat ? setInterval(fire, delayMs) : setTimeout(fire, delayMs);

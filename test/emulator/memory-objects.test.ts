@@ -126,6 +126,24 @@ describe("process.memory() sees the program's objects", () => {
     expect(last).toBeLessThanOrEqual(500);
     expect(Number(b.run("keep.length"))).toBeLessThan(600);
   });
+
+  it("an interval that keeps objects alive runs out of memory in its own callback and is removed, as on the device", async () => {
+    const b = linuxBoard(DEVICE_BOOT_BLOCKS);
+    b.run("var keep = []; var id = setInterval(function () { keep.push({ id: keep.length, name: 'entry number ' + keep.length }); if (keep.length % 50 == 0) print(keep.length); }, 1);");
+    const deadline = Date.now() + 20_000;
+    while (!b.output().includes("OUT OF MEMORY") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // As the device: the interval is removed, and the flags say a callback failed.
+    expect(b.output()).toContain("OUT OF MEMORY");
+    expect(b.output()).toContain("ERROR: Ctrl-C while processing interval - removing it.\r\nExecution Interrupted during event processing.\r\nNew interpreter error: CALLBACK,LOW_MEMORY,MEMORY");
+    const kept = b.run("keep.length");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.run("keep.length")).toBe(kept);
+    // The device printed 450 and ran out before 500 (2v29 Linux build, the same board).
+    const printed = b.output().split(/\r?\n/).map((l) => l.replace(/^[\s\S]*\x1b\[J/, "").trim()).filter((l) => /^\d+$/.test(l)).map(Number);
+    expect(Math.max(...printed)).toBeGreaterThanOrEqual(400);
+    expect(Math.max(...printed)).toBeLessThanOrEqual(500);
+    b.board.dispose();
+  }, 30_000);
 });
 
 describe("the reference program, against the device", () => {

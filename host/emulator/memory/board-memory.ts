@@ -47,6 +47,9 @@ export class BoardMemory {
   private lastCountMs = 0;
   /** Loop checks since the last count, and how many blocks each added then (loopCheckpoint). */
   private checksSinceCount = 0;
+  /** Blocks V8 made past the device's out-of-memory point, and the count then (count()). */
+  private overshoot = 0;
+  private oomCount = 0;
   private growthPerCheck = 0;
 
   constructor(
@@ -99,12 +102,30 @@ export class BoardMemory {
   count(interruptible: boolean): void {
     if (!this.objects?.ready) return;
     const t0 = performance.now();
-    const missing = this.heap.resizeObjectPool(this.objects.countReachable() + this.runningTextBlocks);
+    const counted = this.countNow();
+    const missing = this.resizePool(counted);
     this.lastCountAt = performance.now();
     this.lastCountMs = this.lastCountAt - t0;
     // Between tasks nothing is allocating: the pool keeps what fits, and the next allocation
     // or count inside the program reports the shortage.
-    if (missing > 0 && interruptible) this.exhausted(missing);
+    if (missing > 0 && interruptible) {
+      // The device stopped at the allocation that failed; V8 went on to the count. What it made
+      // beyond that point is not held against the program afterwards, until it has given back
+      // at least as much.
+      this.oomCount = counted;
+      this.overshoot += missing;
+      this.exhausted(missing);
+    }
+  }
+
+  private countNow(): number {
+    return this.objects!.countReachable() + this.runningTextBlocks;
+  }
+
+  /** Resizes the object pool to `counted`, less what an out-of-memory stop let V8 make beyond the device; what could not be had. */
+  private resizePool(counted: number): number {
+    if (this.overshoot > 0 && counted <= this.oomCount - this.overshoot) this.overshoot = 0;
+    return this.heap.resizeObjectPool(Math.max(0, counted - this.overshoot));
   }
 
   /**
@@ -117,6 +138,15 @@ export class BoardMemory {
    */
   loopCheckpoint(): void {
     this.loopCounter[0] = LOOP_CHECK_ITERATIONS;
+    this.checkpoint();
+  }
+
+  /** At the end of each task (a console line, a timer, an event): a count when one is due, as in a loop. */
+  taskCheckpoint(): void {
+    this.checkpoint();
+  }
+
+  private checkpoint(): void {
     if (!this.objects?.ready) return;
     this.checksSinceCount++;
     const now = performance.now();
@@ -124,7 +154,7 @@ export class BoardMemory {
     const dueByGrowth = this.growthPerCheck > 0 && this.checksSinceCount * this.growthPerCheck * 2 >= this.heap.freeBlocks;
     if (!dueByTime && !dueByGrowth) return;
     const before = this.heap.objectBlocks;
-    const missing = this.heap.resizeObjectPool(this.objects.countReachable() + this.runningTextBlocks);
+    const missing = this.resizePool(this.countNow());
     this.growthPerCheck = (this.heap.objectBlocks + missing - before) / this.checksSinceCount;
     this.checksSinceCount = 0;
     this.lastCountAt = performance.now();
