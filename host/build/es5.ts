@@ -30,6 +30,7 @@ import { parse, type Node } from "acorn";
 import { minify, type MinifyOptions } from "terser";
 import type { Plugin } from "rollup";
 import { privateNameOptions } from "./private-names.js";
+import { shareHelpers } from "./shared-helpers.js";
 
 const reserved = ["of", "static", "undefined"];
 
@@ -153,12 +154,67 @@ export function unwrapClasses(code: string): string {
   return out;
 }
 
-/** Minifies ES5 for a board: classes unwrapped, then terser twice (see the top of this file). `toplevel`: the script's own top-level names may be renamed and dropped (a CommonJS module). */
-export async function minifyES5(code: string, toplevel: boolean): Promise<string> {
+/**
+ * In a script that is one function called at once (a firmware: rollup's iife), a string written
+ * at least `STRING_USES_MIN` times and `STRING_LENGTH_MIN` characters long (the error codes:
+ * "InvalidArgument" comes 28 times in the logger) becomes one variable of that function. A few
+ * hundred bytes less in flash for one JsVar and the string's in RAM. Not in modules, whose
+ * JsVars after require are what is measured; not in comparisons (`typeof x == "number"` is
+ * quicker with the text at hand).
+ */
+const STRING_USES_MIN = 4;
+const STRING_LENGTH_MIN = 7;
+
+export function hoistStrings(code: string): string {
+  const program = parse(code, { ecmaVersion: 5, sourceType: "script" }) as unknown as AnyNode;
+  const body = program.body as AnyNode[];
+  if (body.length !== 1 || body[0].type !== "ExpressionStatement") return code;
+  let call = body[0].expression as AnyNode;
+  if (call.type === "UnaryExpression") call = call.argument as AnyNode;
+  if (call.type !== "CallExpression" || (call.callee as AnyNode).type !== "FunctionExpression") return code;
+  const fn = call.callee as AnyNode;
+  const uses = new Map<string, AnyNode[]>();
+  const names = new Set<string>();
+  const walk = (node: AnyNode, parent: AnyNode | null): void => {
+    if (node.type === "Identifier") names.add(String(node.name));
+    if (node.type === "Literal" && typeof node.value === "string" && node.value.length >= STRING_LENGTH_MIN && parent !== null) {
+      const key = parent.type === "Property" && parent.key === node;
+      const compared = parent.type === "BinaryExpression" && /^[!=]==?$/.test(String(parent.operator));
+      if (!key && !compared) uses.set(node.value, [...(uses.get(node.value) ?? []), node]);
+    }
+    for (const child of children(node)) walk(child, node);
+  };
+  walk(fn.body as AnyNode, null);
+  const edits: { start: number; end: number; text: string }[] = [];
+  const declarations: string[] = [];
+  for (const [value, nodes] of [...uses].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (nodes.length < STRING_USES_MIN) continue;
+    let name = "bootheap$s" + declarations.length;
+    while (names.has(name)) name += "$";
+    declarations.push(name + "=" + JSON.stringify(value));
+    // Minified code writes `return"x"`: the name needs a space where the quote needed none.
+    const word = /[\w$]/;
+    for (const node of nodes) edits.push({ start: node.start, end: node.end, text: (word.test(code[node.start - 1] ?? "") ? " " : "") + name + (word.test(code[node.end] ?? "") ? " " : "") });
+  }
+  if (declarations.length === 0) return code;
+  const first = ((fn.body as AnyNode).body as AnyNode[])[0];
+  edits.push({ start: first.start, end: first.start, text: "var " + declarations.join(",") + ";" });
+  let out = code;
+  for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  return out;
+}
+
+/**
+ * Minifies ES5 for a board: classes unwrapped, then terser twice (see the top of this file).
+ * `toplevel`: the script's own top-level names may be renamed and dropped (a CommonJS module).
+ * `strings`: repeated strings become variables (hoistStrings; for a firmware).
+ */
+export async function minifyES5(code: string, toplevel: boolean, strings = false): Promise<string> {
   const unwrapped = unwrapClasses(code);
   const first: MinifyOptions = { ecma: 5, toplevel, mangle: false, compress: { ...terserOptions.compress, hoist_vars: false }, format: { comments: false, beautify: false } };
   const once = await minify(unwrapped, first);
   if (once.code === undefined) throw new Error("terser produced no code");
+  if (strings) once.code = hoistStrings(once.code);
   // The library's private members get the short names of private-names.ts, the same in every bundle.
   const names = privateNameOptions();
   const twice = await minify(once.code, { ...terserOptions, toplevel, mangle: { reserved, properties: names.mangleProperties }, nameCache: names.nameCache });
@@ -166,12 +222,18 @@ export async function minifyES5(code: string, toplevel: boolean): Promise<string
   return twice.code;
 }
 
-/** The rollup plugin that minifies every chunk with minifyES5. */
-export function es5Minifier(): Plugin {
+/**
+ * The rollup plugin that minifies every chunk with minifyES5. `share`: a module of
+ * dist/espruino/modules, whose helpers are defined once per board (shared-helpers.ts; `debug` is
+ * its build mode).
+ */
+export function es5Minifier(share?: { debug: boolean }): Plugin {
   return {
     name: "bootheap-es5-minify",
-    async renderChunk(code, _chunk, outputOptions) {
-      return { code: await minifyES5(code, outputOptions.format === "cjs"), map: null };
+    async renderChunk(code, chunk, outputOptions) {
+      const cjs = outputOptions.format === "cjs";
+      const input = share && cjs ? shareHelpers(code, chunk.modules, share.debug) : code;
+      return { code: await minifyES5(input, cjs), map: null };
     },
   };
 }

@@ -128,5 +128,5 @@ export async function bundleFirmware(options: FirmwareOptions): Promise<Bundle> 
     kinds.map((kind) => "import { make as " + kind + " } from " + specifier(packagePath("firmware", "makers", kind + ".ts")) + ";\n").join("") +
     "bootOnDevice(app, BOOTHEAP_TARGET, { " + kinds.map((kind) => kind + ": " + kind).join(", ") + " });\n";
   const bundle = await run(entry, [transpiler(options.debug, ts.ScriptTarget.ES5)], "iife");
-  return { code: await minifyES5(bundle.code, false), files: bundle.files };
+  return { code: await minifyES5(bundle.code, false, true), files: bundle.files };
 }

@@ -48,31 +48,37 @@ export function destroyView(allocator: Allocator, view: TypedArray): void {
 
 /** Copies `bytes` (a view on this heap or on any buffer) into a new allocation; 0 when out of memory. */
 export function dupe(allocator: Allocator, bytes: ArrayLike<number>, align?: number): number {
+  return dupeMethod.call(allocator, bytes, align);
+}
+
+/** `dupe` as a method (`this` is the allocator): the typed helper every allocator has. */
+export function dupeMethod(this: Allocator, bytes: ArrayLike<number>, align?: number): number {
   const len = bytes.length;
-  const ptr = allocator.alloc(len, align);
+  const ptr = this.alloc(len, align);
   if (ptr === 0) return 0;
-  const u8 = allocator.heap.u8;
+  const u8 = this.heap.u8;
   for (let i = 0; i < len; i++) u8[ptr + i] = bytes[i];
   return ptr;
 }
 
 /**
- * `remap` for any allocator: in place if it can (and `ptr` has the alignment asked for), else
+ * `remap` for any allocator, as a method (`this` is the allocator; one function for every
+ * class that uses it): in place if it can (and `ptr` has the alignment asked for), else
  * allocate, copy, free. Every argument is checked before anything changes: `align` here, the
  * pointer and lengths by a same-length resize (which changes nothing) when it cannot stay.
  */
-export function remapByMove(allocator: Allocator, ptr: number, len: number, newLen: number, align?: number): number {
+export function remapMethod(this: Allocator, ptr: number, len: number, newLen: number, align?: number): number {
   const a = align === undefined ? 1 : checkAlign(align, 1);
   if ((ptr & (a - 1)) === 0) {
-    if (allocator.resize(ptr, len, newLen)) return ptr;
+    if (this.resize(ptr, len, newLen)) return ptr;
   } else {
-    allocator.resize(ptr, len, len);
+    this.resize(ptr, len, len);
     checkLength("newLen", newLen);
   }
-  const moved = allocator.alloc(newLen, align);
+  const moved = this.alloc(newLen, align);
   if (moved === 0) return 0;
-  copyBytes(allocator.heap, moved, ptr, len < newLen ? len : newLen);
-  allocator.free(ptr, len);
+  copyBytes(this.heap, moved, ptr, len < newLen ? len : newLen);
+  this.free(ptr, len);
   return moved;
 }
 
@@ -82,16 +88,21 @@ export interface TypedHelpers {
   dupe(bytes: ArrayLike<number>, align?: number): number;
 }
 
+// The typed helpers as methods (`this` is the allocator): one function each for every class,
+// so a prototype costs the interpreter a property per helper, not a new function (each function
+// costs Espruino a few JsVars, one more per parameter).
+function createMethod<T extends TypedArray>(this: Allocator, ctor: TypedArrayConstructor<T>, count: number): T | null {
+  return createView(this, ctor, count);
+}
+
+function destroyMethod(this: Allocator, view: TypedArray): void {
+  destroyView(this, view);
+}
+
 /** Gives a class's prototype the typed helpers, so each allocator has them without a base class. */
 export function addTypedHelpers(proto: object): void {
   const p = proto as TypedHelpers;
-  p.create = function <T extends TypedArray>(this: Allocator, ctor: TypedArrayConstructor<T>, count: number): T | null {
-    return createView(this, ctor, count);
-  };
-  p.destroy = function (this: Allocator, view: TypedArray): void {
-    destroyView(this, view);
-  };
-  p.dupe = function (this: Allocator, bytes: ArrayLike<number>, align?: number): number {
-    return dupe(this, bytes, align);
-  };
+  p.create = createMethod;
+  p.destroy = destroyMethod;
+  p.dupe = dupeMethod;
 }

@@ -71,9 +71,12 @@ export interface WrapperHelpers extends TypedHelpers {
 export function addWrapperHelpers(proto: object): void {
   if (typeof (proto as WrapperHelpers).ownsPtr === "function") return;
   addTypedHelpers(proto);
-  (proto as WrapperHelpers).ownsPtr = function (this: { childOwns: ((ptr: number) => boolean) | null }, ptr: number): boolean {
-    return this.childOwns === null ? false : this.childOwns(ptr);
-  };
+  (proto as WrapperHelpers).ownsPtr = ownsPtrMethod;
+}
+
+/** `ownsPtr` of every wrapper (one function for all; `this` is the wrapper). */
+function ownsPtrMethod(this: { childOwns: ((ptr: number) => boolean) | null }, ptr: number): boolean {
+  return this.childOwns === null ? false : this.childOwns(ptr);
 }
 
 // The counter block CountingAllocator and FailingAllocator share: 48 bytes taken once from

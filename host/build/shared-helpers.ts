@@ -1,0 +1,191 @@
+// The helpers every on-device module carries (errors, argument checks, byte copies, typed
+// helpers, state decoders), evaluated once per board instead of once per module.
+//
+// Each module of dist/espruino/modules is built on its own and must work alone (require("pool")
+// without "boot-heap"), so each still carries the helpers' text; on Espruino that text stays in
+// flash and costs nothing until it runs. What costs RAM is a function once defined: about five
+// JsVars and one per parameter. So a module defines a helper only if no module loaded before it
+// did: the helpers live on one object on the global object (named with a hash of the helpers'
+// sources and the build mode, so modules of different builds never mix), each written
+// `H.k || (H.k = function (...) {...})`, and every use is `H.k(...)`. The first module loaded
+// pays for the helpers it uses, the others only for the ones it adds.
+//
+// Done on a module's ES5 code before minifying (es5.ts): the top-level function declarations
+// that rollup rendered from SHARED_FILES become those assignments, and every reference to them
+// (resolved by scope: a local of the same name is left alone) a property of H.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { parse, type Node } from "acorn";
+import ts from "typescript";
+import { packagePath } from "../package-root.js";
+
+/** Source files whose top-level functions are shared (paths from the package root). */
+export const SHARED_FILES = [
+  "src/heap/errors.ts",
+  "src/heap/checks.ts",
+  "src/heap/memory.ts",
+  "src/heap/layout.ts",
+  "src/allocators/typed.ts",
+  "src/allocators/state.ts",
+  "src/wrappers/common.ts",
+];
+
+/** Helpers that stay a module's own: on a hot path, a local is one lookup where H.k is two. */
+const NOT_SHARED = new Set(["tlsfCheckBits", "tlsfLast", "poolStride"]);
+
+type AnyNode = Node & { [key: string]: unknown };
+
+function children(node: AnyNode): AnyNode[] {
+  const out: AnyNode[] = [];
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (item && typeof item === "object" && typeof (item as AnyNode).type === "string") out.push(item as AnyNode);
+    } else if (value && typeof value === "object" && typeof (value as AnyNode).type === "string") out.push(value as AnyNode);
+  }
+  return out;
+}
+
+function shortKey(n: number): string {
+  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  let s = "";
+  do {
+    s = letters[n % letters.length] + s;
+    n = Math.floor(n / letters.length) - 1;
+  } while (n >= 0);
+  return s;
+}
+
+interface Registry {
+  /** "file:name" -> short key on the shared object. */
+  keys: Map<string, string>;
+  /** Hash of the shared files' text. */
+  hash: string;
+}
+
+let registry: Registry | null = null;
+
+/** Every top-level function of SHARED_FILES with its key: the same keys in every module. */
+function sharedRegistry(): Registry {
+  if (registry !== null) return registry;
+  const hash = createHash("sha256");
+  const ids: string[] = [];
+  for (const file of SHARED_FILES) {
+    const text = readFileSync(packagePath(file), "utf8");
+    hash.update(file + "\0" + text + "\0");
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+    for (const statement of source.statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.name && statement.body && !NOT_SHARED.has(statement.name.text)) ids.push(file + ":" + statement.name.text);
+    }
+  }
+  ids.sort();
+  registry = { keys: new Map(ids.map((id, i) => [id, shortKey(i)])), hash: hash.digest("hex").slice(0, 8) };
+  return registry;
+}
+
+/** Identifiers that reference a binding (not property names, not declarations). */
+function isReference(node: AnyNode, parent: AnyNode | null): boolean {
+  if (parent === null) return true;
+  if (parent.type === "MemberExpression" && parent.property === node && !parent.computed) return false;
+  if (parent.type === "Property" && parent.key === node && !parent.computed) return false;
+  if ((parent.type === "FunctionDeclaration" || parent.type === "FunctionExpression") && (parent.id === node || (parent.params as AnyNode[]).includes(node))) return false;
+  if (parent.type === "VariableDeclarator" && parent.id === node) return false;
+  if (parent.type === "CatchClause" && parent.param === node) return false;
+  if ((parent.type === "LabeledStatement" || parent.type === "BreakStatement" || parent.type === "ContinueStatement") && parent.label === node) return false;
+  return true;
+}
+
+/** Names a function declares for its body: parameters, vars, inner function declarations, its own name if an expression, `arguments`. */
+function functionScope(fn: AnyNode): Set<string> {
+  const names = new Set<string>(["arguments"]);
+  for (const p of fn.params as AnyNode[]) names.add(String(p.name));
+  if (fn.type === "FunctionExpression" && fn.id) names.add(String((fn.id as AnyNode).name));
+  const walk = (node: AnyNode): void => {
+    if (node.type === "FunctionDeclaration") {
+      names.add(String((node.id as AnyNode).name));
+      return;
+    }
+    if (node.type === "FunctionExpression") return;
+    if (node.type === "VariableDeclarator" && (node.id as AnyNode).type === "Identifier") names.add(String((node.id as AnyNode).name));
+    for (const child of children(node)) walk(child);
+  };
+  walk(fn.body as AnyNode);
+  return names;
+}
+
+/** Every identifier in `program` that refers to one of the top-level `names`. */
+function topLevelReferences(program: AnyNode, names: Set<string>): AnyNode[] {
+  const out: AnyNode[] = [];
+  const walk = (node: AnyNode, parent: AnyNode | null, shadowed: Set<string>): void => {
+    if (node.type === "Identifier") {
+      if (names.has(String(node.name)) && !shadowed.has(String(node.name)) && isReference(node, parent)) out.push(node);
+      return;
+    }
+    let inner = shadowed;
+    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression") {
+      inner = new Set(shadowed);
+      for (const name of functionScope(node)) if (names.has(name)) inner.add(name);
+    } else if (node.type === "CatchClause" && node.param && names.has(String((node.param as AnyNode).name))) {
+      inner = new Set(shadowed);
+      inner.add(String((node.param as AnyNode).name));
+    }
+    for (const child of children(node)) walk(child, node, inner);
+  };
+  walk(program, null, new Set());
+  return out;
+}
+
+/** A module's rendered code, as rollup gives it per module of a chunk. */
+export interface RenderedModules {
+  [id: string]: { code: string | null };
+}
+
+/**
+ * `code` (a CommonJS chunk, ES5) with the functions rendered from SHARED_FILES defined once per
+ * board on a shared object (see the top of this file). `debug`: the build mode, part of the
+ * object's name.
+ */
+export function shareHelpers(code: string, modules: RenderedModules, debug: boolean): string {
+  const { keys, hash } = sharedRegistry();
+  const program = parse(code, { ecmaVersion: 5, sourceType: "script" }) as unknown as AnyNode;
+  // Where each shared file's rendered code is in the chunk.
+  const ranges: { file: string; start: number; end: number }[] = [];
+  for (const [id, module] of Object.entries(modules)) {
+    const file = relative(packagePath(), id).split("\\").join("/");
+    if (!SHARED_FILES.includes(file) || !module.code) continue;
+    const at = code.indexOf(module.code);
+    if (at >= 0) ranges.push({ file, start: at, end: at + module.code.length });
+  }
+  // Top-level function declarations inside those ranges: rendered name -> key.
+  const shared = new Map<string, { key: string; node: AnyNode }>();
+  for (const statement of program.body as AnyNode[]) {
+    if (statement.type !== "FunctionDeclaration") continue;
+    const range = ranges.find((r) => statement.start >= r.start && statement.end <= r.end);
+    if (!range) continue;
+    const rendered = String((statement.id as AnyNode).name);
+    const key = keys.get(range.file + ":" + rendered.replace(/\$\d+$/, ""));
+    if (key !== undefined) shared.set(rendered, { key, node: statement });
+  }
+  if (shared.size === 0) return code;
+  let holder = "bootheap$shared";
+  while (code.includes(holder)) holder += "$";
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (const { key, node } of shared.values()) {
+    // `function f(a, b) {...}` -> `H.k || (H.k = function (a, b) {...});`
+    const params = node.params as AnyNode[];
+    const paramsStart = code.indexOf("(", (node.id as AnyNode).end);
+    edits.push({ start: node.start, end: paramsStart, text: holder + "." + key + " || (" + holder + "." + key + " = function " });
+    edits.push({ start: node.end, end: node.end, text: ");" });
+    void params;
+  }
+  for (const ref of topLevelReferences(program, new Set(shared.keys()))) {
+    edits.push({ start: ref.start, end: ref.end, text: holder + "." + shared.get(String(ref.name))!.key });
+  }
+  let out = code;
+  for (const edit of edits.sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  const name = "bh" + hash.slice(0, 5) + (debug ? "d" : "r");
+  // Espruino and Node have `global`; elsewhere a module function called without a `this` sees the global object.
+  const prelude = "var " + holder + " = (function (g) { return g." + name + " || (g." + name + " = {}); })(typeof global === \"object\" ? global : this);\n";
+  return prelude + out;
+}
