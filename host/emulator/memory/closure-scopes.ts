@@ -19,6 +19,7 @@ export interface ClosureScope {
 type Reply = Record<string, unknown> & { result?: unknown; internalProperties?: Array<{ name: string; value?: { objectId?: string } }> };
 
 let session: inspector.Session | null = null;
+let unavailable = false;
 let sinkId = "";
 let holderId = "";
 const HOLDER_KEY = "__bootheapScopeQuery";
@@ -57,7 +58,15 @@ function connect(): void {
  */
 export function closureScopesOf(fns: readonly object[]): ClosureScope[][] {
   if (fns.length === 0) return [];
-  connect();
+  if (unavailable) return fns.map(() => []);
+  try {
+    connect();
+  } catch {
+    // A Node without the inspector (or one that refuses a session): closures are counted
+    // without their scopes, rather than not at all.
+    unavailable = true;
+    return fns.map(() => []);
+  }
   const holder = (globalThis as unknown as Record<string, { list: unknown[] }>)[HOLDER_KEY];
   holder.list = fns.slice();
   try {
