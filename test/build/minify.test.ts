@@ -1,8 +1,9 @@
 // The on-device minifier (host/build/es5.ts): TypeScript's class IIFEs flattened, module-level
 // constants inlined, private members renamed with one map for every bundle.
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { checkBundle } from "../../host/rules/gates.js";
-import { minifyES5, unwrapClasses } from "../../host/build/es5.js";
+import { hoistStrings, minifyES5, unwrapClasses } from "../../host/build/es5.js";
 import { privateNameMap } from "../../host/build/private-names.js";
 
 const CLASS = [
@@ -50,6 +51,17 @@ describe("the on-device minifier", () => {
     expect(c.get()).toBe(5);
   });
 
+  test("a firmware's strings written 4 times or more become one variable, spaced where minified code needs it", () => {
+    const script = '!function(){function f(n){if(n)return"InvalidArgument";throw new Error("InvalidArgument"+n)}var a=[f(1),"InvalidArgument","InvalidArgument"];print(a.join())}();';
+    const out = hoistStrings(script);
+    expect(out.match(/InvalidArgument/g)).toHaveLength(1);
+    expect(out).toContain("return bootheap$s0");
+    const printed: string[] = [];
+    new Function("print", out)((s: string) => printed.push(s));
+    expect(printed).toEqual(["InvalidArgument,InvalidArgument,InvalidArgument"]);
+    expect(hoistStrings('!function(){var t=typeof x=="function",u=typeof y=="function",v=typeof z=="function",w=typeof q=="function"}();')).not.toContain("bootheap$s");
+  });
+
   test("renames only private names that nothing reaches from outside", () => {
     const map = privateNameMap();
     expect(map.has("stateWord")).toBe(true);
@@ -58,5 +70,35 @@ describe("the on-device minifier", () => {
     const shorts = [...map.values()];
     expect(new Set(shorts).size).toBe(shorts.length);
     for (const short of shorts) expect(short).toMatch(/^\$[A-Za-z]+$/);
+  });
+});
+
+describe("the modules of dist/espruino/modules share their helpers (run the build first)", () => {
+  // As Espruino's require does: each module runs in its own function scope, with `global`.
+  function requireInto(global: Record<string, unknown>, file: string): Record<string, unknown> {
+    const exports: Record<string, unknown> = {};
+    new Function("exports", "module", "global", readFileSync(file, "utf8"))(exports, { exports }, global);
+    return exports;
+  }
+
+  test("the second module defines only the helpers the first did not, and both work together", () => {
+    const global: Record<string, unknown> = {};
+    const B = requireInto(global, "dist/espruino/modules/boot-heap.min.js") as { BootHeap: new (n: number) => { carve(n: number, a: number, name: string): unknown } };
+    const holders = Object.keys(global);
+    expect(holders.length).toBe(1);
+    const shared = global[holders[0]] as Record<string, unknown>;
+    const afterBootHeap = { ...shared };
+    const P = requireInto(global, "dist/espruino/modules/pool.min.js") as { MemoryPool: new (h: unknown, r: unknown, n: number) => { alloc(n: number): number; free(p: number, n: number): void; check(): void } };
+    expect(Object.keys(global)).toEqual(holders);
+    // The helpers boot-heap defined are the very functions pool uses: none defined twice.
+    for (const key of Object.keys(afterBootHeap)) expect(shared[key]).toBe(afterBootHeap[key]);
+    expect(Object.keys(shared).length).toBeGreaterThan(Object.keys(afterBootHeap).length);
+    const heap = new B.BootHeap(4096);
+    const pool = new P.MemoryPool(heap, heap.carve(640, 8, "p"), 64);
+    const p = pool.alloc(10);
+    expect(p).toBeGreaterThan(0);
+    pool.free(p, 10);
+    pool.check();
+    expect(() => pool.free(12345, 10)).toThrow(/InvalidFree/);
   });
 });
