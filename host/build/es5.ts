@@ -11,6 +11,8 @@
 // (`for(function(){}();;)` is a SyntaxError there); `(function(){})()` parses. reduce_funcs:
 // false keeps a function called from one place a declaration: pasted into its caller it would be
 // a function expression, a new closure (garbage) on every call of a hot path (found in kv).
+// keep_fargs: false drops parameters a function never reads: Espruino keeps a JsVar for every
+// parameter name of every function it has defined.
 //
 // Two passes of terser (minifyES5): the first without hoist_vars, so a module-level constant
 // (`var HEAP_SIZE_MAX = 0xfffff8`) is still one assignment at its declaration and terser puts
@@ -37,7 +39,7 @@ const reserved = ["of", "static", "undefined"];
 export const terserOptions = {
   ecma: 5 as const,
   mangle: { reserved },
-  compress: { passes: 2, hoist_vars: true, inline: 1 as const, reduce_funcs: false },
+  compress: { passes: 2, hoist_vars: true, inline: 1 as const, reduce_funcs: false, keep_fargs: false },
   format: { comments: false, wrap_iife: true },
 };
 
