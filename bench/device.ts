@@ -131,7 +131,8 @@ async function board(port: string, workDir: string): Promise<Interpreter & { clo
   const file = join(workDir, "bench.js");
   const run = async (code: string): Promise<string> => {
     writeFileSync(file, code + `\nprint(${JSON.stringify(END)});\n`);
-    const tool = runEspruinoTool(["-p", port, ...offlineArgs(offline.dir), file], (line) => {
+    // --sleep keeps the tool connected after the upload while the program runs; it is stopped at END.
+    const tool = runEspruinoTool(["-p", port, ...offlineArgs(offline.dir), "--sleep", "600", file], (line) => {
       if (line.includes(END)) tool.stop();
     }, 600_000);
     const result = await tool.done;
@@ -144,6 +145,9 @@ async function board(port: string, workDir: string): Promise<Interpreter & { clo
     const lines = [REQUIRE + "var S = R(\"Storage\");"];
     for (const [name, path] of Object.entries(STORAGE)) {
       const text = readFileSync(path, "latin1");
+      // Erased first: a write at offset 0 over a file of that name does not always replace it (seen on
+      // the Linux build's --telnet console: the old text stayed).
+      lines.push(`S.erase(${JSON.stringify(name)});`);
       for (let at = 0; at < text.length; at += CHUNK) lines.push(`S.write(${JSON.stringify(name)}, ${literal(text.slice(at, at + CHUNK))}, ${at}, ${text.length});`);
       lines.push(`print("STORED", ${JSON.stringify(name)}, S.read(${JSON.stringify(name)}).length);`);
     }
@@ -332,6 +336,15 @@ async function main(): Promise<void> {
     "  an operation runs are copied, each replay has a heap just big enough for its region, and the arena",
     "  replay's child is a 12 KB fixed buffer (TLSF's code would not fit beside it; the arena asks its child",
     "  only when it grows, in the first batch).",
+    "- What bounds the ratios: here a call of an empty method costs about as much as `new Uint8Array(n)`",
+    "  (the empty `alloc`/`free` row), and every operator a method runs costs on the order of 0.5–1 µs: timing",
+    "  `alloc` variants with more and more of FixedBufferAllocator's fast path (2026-12-02, µs per call over a",
+    "  bare loop): an empty method 3.3, + the argument test 2.8, + two locals from `this` 1.3, + the aligned",
+    "  pointer 3.2, + the limit test and the cursor store 2.4, + peak and count 4.0; `new Uint8Array(16)` 2.1.",
+    "  So no allocator written in JavaScript reaches 1.00 on this interpreter, and the hardened TLSF (a pointer",
+    "  check of about 40 operators, three size-class computations per operation) costs tens of times the engine's",
+    "  own allocation. What the allocators buy on a board is the rest: no garbage collection, no fragmentation of",
+    "  the engine's memory, no out-of-memory at run time (docs/GUIDE.md).",
     "- The emulator runs the code on V8 and charges JsVars by its own model, in which a module's functions",
     "  in Storage cost almost nothing; its columns check that the scripts run, not the device's numbers.",
   ];
