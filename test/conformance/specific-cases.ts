@@ -107,6 +107,34 @@ export function specificCases(): Case[] {
       },
     },
     {
+      // alloc and create compare the peak only when they bump a fresh slot (when none is free the live
+      // count equals the slots issued): the peak must still be the most slots ever live at once.
+      name: "MemoryPool: peakBytes is the most slots live at once, through free-list reuse and reset",
+      run: function () {
+        const heap = new BootHeap(8192);
+        const pool = new MemoryPool(heap, heap.carve(32 * 10, 8, "peak"), 32);
+        const a = pool.alloc(32);
+        const b = pool.create();
+        const c = pool.alloc(1);
+        checkEqual(pool.stats().peakBytes, 3 * 32, "three live");
+        pool.free(a, 32);
+        pool.destroy(b);
+        checkEqual(pool.stats().peakBytes, 3 * 32, "the peak stays after frees");
+        const d = pool.create();
+        const e = pool.alloc(8);
+        checkEqual(pool.stats().peakBytes, 3 * 32, "slots reused from the free list: three live again, no new peak");
+        pool.alloc(32);
+        checkEqual(pool.stats().peakBytes, 4 * 32, "a fourth live slot, bumped: a new peak");
+        pool.reset();
+        pool.create();
+        pool.create();
+        checkEqual(pool.stats().peakBytes, 4 * 32, "after reset two live: the peak since construction stays");
+        checkEqual(pool.liveCount, 2, "live after reset");
+        check(c !== 0 && d !== 0 && e !== 0, "allocations succeed");
+        pool.check();
+      },
+    },
+    {
       name: "MemoryPool: alignment rounds the slot stride",
       run: function () {
         const heap = new BootHeap(8192);
