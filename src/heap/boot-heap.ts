@@ -122,7 +122,16 @@ export class BootHeap {
    * Returns the byte offset of the region's REGION_STATE_WORDS state words (8-aligned).
    */
   claim(region: Region, kind: RegionKindName): number {
-    const entry = this.checkRegion(region);
+    // The region must be one this heap carved (its table entry checked in place: a private
+    // method would cost the interpreter a function for this one caller).
+    const count = this.u16[H_REGION_COUNT >> 1];
+    if (region === null || typeof region !== "object" || !isWholeNumber(region.index, count - 1)) {
+      fail("InvalidArgument", "region must be one returned by this heap's carve(), got " + describe(region));
+    }
+    const entry = HEADER_FIXED_BYTES + region.index * REGION_ENTRY_BYTES;
+    if (this.u32[(entry + R_OFFSET) >> 2] !== region.offset || this.u32[(entry + R_SIZE) >> 2] !== region.sizeBytes) {
+      fail("InvalidArgument", "region " + describe(region.name) + " does not match this heap's region table");
+    }
     const current = this.u8[entry + R_KIND];
     if (current !== RegionKind.unclaimed) {
       fail("InvalidArgument", "region " + describe(region.name) + " is already managed by a " + regionKindName(current) + " allocator");
@@ -155,18 +164,5 @@ export class BootHeap {
     let name = "";
     for (let i = 0; i < length; i++) name += String.fromCharCode(this.u8[entry + R_NAME + i]);
     return name;
-  }
-
-  /** Returns the table entry's byte offset for a region this heap carved, or throws. */
-  private checkRegion(region: Region): number {
-    const count = this.u16[H_REGION_COUNT >> 1];
-    if (region === null || typeof region !== "object" || !isWholeNumber(region.index, count - 1)) {
-      fail("InvalidArgument", "region must be one returned by this heap's carve(), got " + describe(region));
-    }
-    const entry = HEADER_FIXED_BYTES + region.index * REGION_ENTRY_BYTES;
-    if (this.u32[(entry + R_OFFSET) >> 2] !== region.offset || this.u32[(entry + R_SIZE) >> 2] !== region.sizeBytes) {
-      fail("InvalidArgument", "region " + describe(region.name) + " does not match this heap's region table");
-    }
-    return entry;
   }
 }
