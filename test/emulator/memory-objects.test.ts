@@ -51,6 +51,9 @@ describe("the device's layout rules", () => {
     b.run("function makeHandler(id) { var state = { count: 0, last: '' }; return function (ev) { state.count++; state.last = ev; return id + state.count; }; }");
     // Device: 6 (function, code name, code "n;", scope name, scope, parameter n) and 16.
     expect(b.run("E.getSizeOf(mk(5)) + ' ' + E.getSizeOf(makeHandler(3))")).toBe("6 16");
+    // Two scopes deep: the function keeps a copy of the chain (an array, an index per scope); device: 11.
+    b.run("function outer(a) { return function (b) { return function () { return a + b; }; }; }");
+    expect(b.run("E.getSizeOf(outer(1)(2))")).toBe("11");
     // Functions of the program's top level, with their text (device: 1, 4, 3, and 5 with a flat string).
     b.run("function f0() {} function f1(a) { return a; }");
     expect(b.run("[E.getSizeOf(f0), E.getSizeOf(f1), E.getSizeOf(function () { return 1; }), E.getSizeOf(function () { xx.yy = 1; zz.ww = 2; return 1; })].join()")).toBe("1,4,3,5");

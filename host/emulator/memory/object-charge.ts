@@ -348,6 +348,9 @@ class Walk {
         // and a reference to flash), and the scope.
         blocks += info.inFlash ? 2 : info.textBlocks;
         blocks += 1; // the scope's name
+        // Two scopes deep or more, the function keeps a copy of the scope chain: an array with
+        // an index per scope (a method two scopes deep costs 3 more on the real interpreter).
+        if (chain.length >= 2) blocks += 1 + chain.length;
         for (const scope of chain) blocks += this.scopeBlocks(scope);
       }
       blocks += this.drain();
