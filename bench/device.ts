@@ -76,9 +76,21 @@ const HOT: Record<string, string[]> = {
  */
 const REQUIRE = "var R = require; ";
 
+/**
+ * A kind ending in BEFORE replays the allocator modules given with `--before DIR`, stored as
+ * "<name>0": they are cached under their own names first, so the replay requires them instead.
+ */
+const BEFORE = "0";
+const BEFORE_MODULES = ["pool", "tlsf", "fixed-buffer", "arena"];
+
 function replayProgram(kind: string, codeIn: CodeIn): string {
-  const copy = codeIn === "ram" ? `var S = R("Storage"); ${HOT[kind].map((n) => `Modules.addCached(${JSON.stringify(n)}, E.toFlatString(S.read(${JSON.stringify(n)})));`).join(" ")} S = undefined; ` : "";
-  return `${REQUIRE}${copy}R("replay").run(${JSON.stringify(kind)});`;
+  const old = kind.endsWith(BEFORE);
+  const base = old ? kind.slice(0, -BEFORE.length) : kind;
+  const cached = (n: string) => codeIn === "ram" || (old && BEFORE_MODULES.includes(n));
+  const file = (n: string) => JSON.stringify(old && BEFORE_MODULES.includes(n) ? n + BEFORE : n);
+  const names = HOT[base].filter(cached);
+  const copy = names.length > 0 ? `var S = R("Storage"); ${names.map((n) => `Modules.addCached(${JSON.stringify(n)}, ${codeIn === "ram" ? `E.toFlatString(S.read(${file(n)}))` : `S.read(${file(n)})`});`).join(" ")} S = undefined; ` : "";
+  return `${REQUIRE}${copy}R("replay").run(${JSON.stringify(base)});`;
 }
 
 /** A JavaScript string literal of latin1 text in printable ASCII (a console line carries it unchanged). */
@@ -171,11 +183,11 @@ async function footprint(run: Interpreter, names: string[]): Promise<number> {
 }
 
 /** Seconds of each replay kind (and "empty") per run; the runs interleave so a load change hits all kinds alike. */
-async function replay(run: Interpreter, codeIn: CodeIn): Promise<Record<string, number[]>> {
+async function replay(run: Interpreter, codeIn: CodeIn, kinds: string[]): Promise<Record<string, number[]>> {
   const seconds: Record<string, number[]> = {};
   let checksum: string | null = null;
   for (let r = 0; r < RUNS; r++) {
-    for (const kind of ["empty", ...KINDS.map((k) => k[0])]) {
+    for (const kind of ["empty", ...kinds]) {
       const out = await run(replayProgram(kind, codeIn));
       const m = /REPLAY \S+ ([\d.e-]+) (\d+)/.exec(out);
       if (!m) throw new Error(`replay ${kind}: no result in\n${out}`);
@@ -194,10 +206,10 @@ interface Measured {
 }
 
 /** `only`: "footprint" or "replay" skips the other part (a quick look while working; the doc is not written). */
-async function measure(run: Interpreter, only: string | undefined, codeIn: CodeIn): Promise<Measured> {
+async function measure(run: Interpreter, only: string | undefined, codeIn: CodeIn, kinds: string[]): Promise<Measured> {
   const footprints: number[] = [];
   if (only !== "replay") for (const [names] of FOOTPRINTS) footprints.push(await footprint(run, names));
-  return { footprints, seconds: only === "footprint" ? {} : await replay(run, codeIn) };
+  return { footprints, seconds: only === "footprint" ? {} : await replay(run, codeIn, kinds) };
 }
 
 /**
@@ -221,7 +233,7 @@ function speedCell(m: Measured, kind: string): string {
   return kind === "native" ? each : `${each} (${net.map((n, r) => (native[r] / n).toFixed(2)).join(" / ")})`;
 }
 
-const USAGE = "usage: tsx bench/device.ts [--espruino PATH-TO-ESPRUINO-LINUX-BUILD | --port PORT] [--code ram|storage] [--only footprint|replay]";
+const USAGE = "usage: tsx bench/device.ts [--espruino PATH-TO-ESPRUINO-LINUX-BUILD | --port PORT] [--code ram|storage] [--only footprint|replay] [--before DIR-OF-EARLIER-MODULES [--before-label TEXT]]";
 
 /** `--name value` options; throws the usage line for anything else. */
 function parseArgs(argv: string[]): Map<string, string> {
@@ -229,7 +241,7 @@ function parseArgs(argv: string[]): Map<string, string> {
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i];
     const value = argv[i + 1];
-    if (!["--espruino", "--port", "--code", "--only"].includes(name) || value === undefined || value.startsWith("--") || options.has(name)) throw new Error(USAGE);
+    if (!["--espruino", "--port", "--code", "--only", "--before", "--before-label"].includes(name) || value === undefined || value.startsWith("--") || options.has(name)) throw new Error(USAGE);
     options.set(name, value);
   }
   if (options.has("--espruino") && options.has("--port")) throw new Error(USAGE + "\n(one real interpreter at a time: --espruino or --port)");
@@ -248,9 +260,17 @@ async function main(): Promise<void> {
   // The Linux build reads its Storage file on every read of flash; a board's flash is memory-mapped
   // (or a board has too few JsVars to copy the code to RAM): see the doc section's notes.
   const codeIn = (options.get("--code") ?? (port !== undefined ? "storage" : "ram")) as CodeIn;
-  const command = ["npx tsx bench/device.ts", ...[...options].filter(([name]) => name !== "--only").map(([name, value]) => `${name} ${value}`)].join(" ");
+  const command = ["npx tsx bench/device.ts", ...[...options].filter(([name]) => name !== "--only").map(([name, value]) => `${name} ${/\s/.test(value) ? JSON.stringify(value) : value}`)].join(" ");
   const load = loadavg()[0].toFixed(2);
-  const emulated = await measure(emulator(), only, codeIn);
+  // --before DIR: the allocator modules of an earlier build, replayed beside the current ones in the same runs.
+  const beforeDir = options.get("--before");
+  const rows = KINDS.flatMap((row): [string, string, string][] => {
+    const allocator = HOT[row[0]].some((n) => BEFORE_MODULES.includes(n));
+    return beforeDir && allocator ? [[row[0] + BEFORE, `${row[1]}, before (\`--before\`)`, "—"], row] : [row];
+  });
+  if (beforeDir) for (const n of BEFORE_MODULES) STORAGE[n + BEFORE] = join(beforeDir, `${n}.min.js`);
+  const kinds = rows.map((k) => k[0]);
+  const emulated = await measure(emulator(), only, codeIn, kinds);
   let real: Measured | null = null;
   let version = "";
   if (espruinoPath || port) {
@@ -266,7 +286,7 @@ async function main(): Promise<void> {
         close = b.close;
       }
       version = /\d+v\d+(\.\d+)?/.exec(await run(`print(process.env.VERSION);`))?.[0] ?? "unknown version";
-      real = await measure(run, only, codeIn);
+      real = await measure(run, only, codeIn, kinds);
     } finally {
       close();
       rmSync(dir, { recursive: true, force: true });
@@ -277,7 +297,7 @@ async function main(): Promise<void> {
 
   const where = espruinoPath ? `\`${espruinoPath}\`, Espruino ${version} Linux build` : port ? `a board at \`${port}\` through the espruino tool, Espruino ${version}` : "";
   if (only) {
-    const figures = only === "footprint" ? FOOTPRINTS.map(([names], i) => `${names.join(" + ")}: real ${real ? real.footprints[i] : "—"}, emulator ${emulated.footprints[i]}`) : KINDS.map(([kind, label]) => `${label}: real ${real ? speedCell(real, kind) : "—"}, emulator ${speedCell(emulated, kind)}`);
+    const figures = only === "footprint" ? FOOTPRINTS.map(([names], i) => `${names.join(" + ")}: real ${real ? real.footprints[i] : "—"}, emulator ${emulated.footprints[i]}`) : rows.map(([kind, label]) => `${label}: real ${real ? speedCell(real, kind) : "—"}, emulator ${speedCell(emulated, kind)}`);
     console.log(`${where || "emulator only"}; replay code in ${codeIn}\n` + figures.join("\n"));
     return;
   }
@@ -302,6 +322,9 @@ async function main(): Promise<void> {
     ...codeNote,
     "- \"Before\" is issue 13's measurement on the real interpreter (Espruino 2v29, Linux build, 3000 JsVars),",
     "  footprint and replay both from Storage.",
+    ...(beforeDir
+      ? [`- Rows marked \"before (\`--before\`)\": the pool, tlsf, fixed-buffer and arena modules in \`${beforeDir}\`${options.get("--before-label") ? " (" + options.get("--before-label") + ")" : ""},`, "  replayed in the same runs as the current ones, so that the machine's state hits both alike."]
+      : []),
     "",
     "JsVars held after `require` from Storage:",
     "",
@@ -318,7 +341,7 @@ async function main(): Promise<void> {
     "",
     `| replay | before (real, from Storage) | ${realHead}, code in ${codeIn} | emulator |`,
     "|---|---:|---:|---:|",
-    ...KINDS.map(([kind, label, before]) => `| ${label} | ${before} | ${real ? speedCell(real, kind) : "—"} | ${speedCell(emulated, kind)} |`),
+    ...rows.map(([kind, label, before]) => `| ${label} | ${before} | ${real ? speedCell(real, kind) : "—"} | ${speedCell(emulated, kind)} |`),
     `| empty loop (fastest run subtracted), µs per op | — | ${real ? real.seconds.empty.map((s) => micros((s * 1e6) / OPS)).join(" / ") : "—"} | ${emulated.seconds.empty.map((s) => micros((s * 1e6) / OPS)).join(" / ")} |`,
     "",
     "Reading these:",
