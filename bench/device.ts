@@ -43,6 +43,13 @@ const KINDS: [kind: string, label: string, before: string][] = [
   ["fixed", "FixedBufferAllocator (4 KB, reset when full)", "—"],
   ["arena", "ArenaAllocator over a 12 KB fixed buffer (reset when full)", "— (over TLSF from Storage, 2026-12-01: 284–306, 0.06–0.11)"],
 ];
+/** Issue 13's targets: the engine's net time over the allocator's, in every run. */
+const TARGETS: [kind: string, label: string, target: number][] = [
+  ["pool", "MemoryPool", 0.65],
+  ["tlsf", "TlsfAllocator", 0.25],
+  ["fixed", "FixedBufferAllocator", 0.8],
+  ["arena", "ArenaAllocator", 0.8],
+];
 const RUNS = 3;
 const OPS = 3000;
 
@@ -344,6 +351,20 @@ async function main(): Promise<void> {
     ...rows.map(([kind, label, before]) => `| ${label} | ${before} | ${real ? speedCell(real, kind) : "—"} | ${speedCell(emulated, kind)} |`),
     `| empty loop (fastest run subtracted), µs per op | — | ${real ? real.seconds.empty.map((s) => micros((s * 1e6) / OPS)).join(" / ") : "—"} | ${emulated.seconds.empty.map((s) => micros((s * 1e6) / OPS)).join(" / ")} |`,
     "",
+    ...(real
+      ? [
+          "Issue 13's speed targets on this replay (the net time of `new Uint8Array(n)` over the allocator's, every run):",
+          "",
+          "| target | runs 1 / 2 / 3 | |",
+          "|---|---:|---|",
+          ...TARGETS.map(([kind, label, target]) => {
+            const native = netMicros(real!, "native");
+            const ratios = netMicros(real!, kind).map((n, r) => native[r] / n);
+            return `| ${label} >= ${target} | ${ratios.map((x) => x.toFixed(2)).join(" / ")} | ${ratios.every((x) => x >= target) ? "met" : "not met"} |`;
+          }),
+          "",
+        ]
+      : []),
     "Reading these:",
     "",
     "- The issue's footprints predate issue 11's hardening (42f7a8a, 7417ffe), which grew the modules: built",
