@@ -28,11 +28,12 @@
 // statements inside. On Espruino a function defined two scopes deep (module, then that IIFE)
 // keeps a copy of the scope chain: an array and one entry per scope, 3 JsVars per method
 // (measured on the real interpreter, 2v29), where a function one scope deep only points at it.
-import { parse, type Node } from "acorn";
+import { parse } from "acorn";
 import { minify, type MinifyOptions } from "terser";
 import type { Plugin } from "rollup";
 import { privateNameOptions } from "./private-names.js";
 import { shareHelpers } from "./shared-helpers.js";
+import { children, type AnyNode } from "./names-and-nodes.js";
 
 const reserved = ["of", "static", "undefined"];
 
@@ -43,18 +44,6 @@ export const terserOptions = {
   format: { comments: false, wrap_iife: true },
 };
 
-type AnyNode = Node & { [key: string]: unknown };
-
-function children(node: AnyNode): AnyNode[] {
-  const out: AnyNode[] = [];
-  for (const key of Object.keys(node)) {
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (item && typeof item === "object" && typeof (item as AnyNode).type === "string") out.push(item as AnyNode);
-    } else if (value && typeof value === "object" && typeof (value as AnyNode).type === "string") out.push(value as AnyNode);
-  }
-  return out;
-}
 
 /** Names a function body declares for itself (vars and function declarations, not inside nested functions), and whether it uses `this` or `arguments` outside them. */
 function ownScope(body: AnyNode[]): { names: Set<string>; usesThis: boolean } {

@@ -18,6 +18,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { packagePath } from "../package-root.js";
+import { shortName } from "./names-and-nodes.js";
 
 /**
  * Source folders whose private members are renamed: what the package ships (not firmware/apps),
@@ -107,16 +108,6 @@ function builtinNames(): Set<string> {
   return out;
 }
 
-/** The n-th short name: $a..$z, $A..$Z, then $aa... */
-function shortName(n: number): string {
-  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  let s = "";
-  do {
-    s = letters[n % letters.length] + s;
-    n = Math.floor(n / letters.length) - 1;
-  } while (n >= 0);
-  return "$" + s;
-}
 
 let cached: Map<string, string> | null = null;
 
@@ -128,7 +119,7 @@ export function privateNameMap(): Map<string, string> {
   for (const dir of STRING_DIRS) for (const file of tsFiles(packagePath(dir), true)) scan(file, names, true);
   const builtins = builtinNames();
   const renamed = [...names.privates].filter((name) => !names.publics.has(name) && !names.strings.has(name) && !builtins.has(name) && !name.startsWith("$")).sort();
-  cached = new Map(renamed.map((name, i) => [name, shortName(i)]));
+  cached = new Map(renamed.map((name, i) => [name, "$" + shortName(i)]));
   return cached;
 }
 

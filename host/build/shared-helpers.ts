@@ -16,9 +16,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { parse, type Node } from "acorn";
+import { parse } from "acorn";
 import ts from "typescript";
 import { packagePath } from "../package-root.js";
+import { children, shortName, type AnyNode } from "./names-and-nodes.js";
 
 /** Source files whose top-level functions are shared (paths from the package root). */
 export const SHARED_FILES = [
@@ -34,28 +35,7 @@ export const SHARED_FILES = [
 /** Helpers that stay a module's own: on a hot path, a local is one lookup where H.k is two. */
 const NOT_SHARED = new Set(["tlsfCheckBits", "tlsfLast", "poolStride"]);
 
-type AnyNode = Node & { [key: string]: unknown };
 
-function children(node: AnyNode): AnyNode[] {
-  const out: AnyNode[] = [];
-  for (const key of Object.keys(node)) {
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (item && typeof item === "object" && typeof (item as AnyNode).type === "string") out.push(item as AnyNode);
-    } else if (value && typeof value === "object" && typeof (value as AnyNode).type === "string") out.push(value as AnyNode);
-  }
-  return out;
-}
-
-function shortKey(n: number): string {
-  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  let s = "";
-  do {
-    s = letters[n % letters.length] + s;
-    n = Math.floor(n / letters.length) - 1;
-  } while (n >= 0);
-  return s;
-}
 
 interface Registry {
   /** "file:name" -> short key on the shared object. */
@@ -80,7 +60,7 @@ function sharedRegistry(): Registry {
     }
   }
   ids.sort();
-  registry = { keys: new Map(ids.map((id, i) => [id, shortKey(i)])), hash: hash.digest("hex").slice(0, 8) };
+  registry = { keys: new Map(ids.map((id, i) => [id, shortName(i)])), hash: hash.digest("hex").slice(0, 8) };
   return registry;
 }
 

@@ -1,0 +1,28 @@
+// Small pieces the on-device minifier's passes share (es5.ts, private-names.ts, shared-helpers.ts).
+import type { Node } from "acorn";
+
+/** An acorn node whose fields are read by name. */
+export type AnyNode = Node & { [key: string]: unknown };
+
+/** The nodes directly below `node`. */
+export function children(node: AnyNode): AnyNode[] {
+  const out: AnyNode[] = [];
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (item && typeof item === "object" && typeof (item as AnyNode).type === "string") out.push(item as AnyNode);
+    } else if (value && typeof value === "object" && typeof (value as AnyNode).type === "string") out.push(value as AnyNode);
+  }
+  return out;
+}
+
+/** The n-th short name: a..z, A..Z, then aa, ab ... */
+export function shortName(n: number): string {
+  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  let s = "";
+  do {
+    s = letters[n % letters.length] + s;
+    n = Math.floor(n / letters.length) - 1;
+  } while (n >= 0);
+  return s;
+}
