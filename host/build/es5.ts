@@ -44,7 +44,6 @@ export const terserOptions = {
   format: { comments: false, wrap_iife: true },
 };
 
-
 /** Names a function body declares for itself (vars and function declarations, not inside nested functions), and whether it uses `this` or `arguments` outside them. */
 function ownScope(body: AnyNode[]): { names: Set<string>; usesThis: boolean } {
   const names = new Set<string>();

@@ -11,7 +11,7 @@ import { DeviceLayout } from "./layout.js";
 import { closureScopesOf, type ClosureScope } from "./closure-scopes.js";
 import { originalFunctionText } from "../function-text.js";
 
-
+/** Function texts whose blocks are remembered (closures made in a loop share one text). */
 const TEXT_CACHE_MAX = 4096;
 /** A timeout in the device's timer list (measured: setInterval costs 7 JsVars besides its callback). */
 const TIMER_BLOCKS = 5;
