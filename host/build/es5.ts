@@ -33,7 +33,7 @@ import { minify, type MinifyOptions } from "terser";
 import type { Plugin } from "rollup";
 import { privateNameOptions } from "./private-names.js";
 import { shareHelpers } from "./shared-helpers.js";
-import { children, type AnyNode } from "./names-and-nodes.js";
+import { children, declaredNames, type AnyNode } from "./names-and-nodes.js";
 
 const reserved = ["of", "static", "undefined"];
 
@@ -46,19 +46,10 @@ export const terserOptions = {
 
 /** Names a function body declares for itself (vars and function declarations, not inside nested functions), and whether it uses `this` or `arguments` outside them. */
 function ownScope(body: AnyNode[]): { names: Set<string>; usesThis: boolean } {
-  const names = new Set<string>();
   let usesThis = false;
-  const walk = (node: AnyNode): void => {
-    if (node.type === "FunctionDeclaration") {
-      names.add(String((node.id as AnyNode).name));
-      return;
-    }
-    if (node.type === "FunctionExpression") return;
-    if (node.type === "VariableDeclarator" && (node.id as AnyNode).type === "Identifier") names.add(String((node.id as AnyNode).name));
+  const names = declaredNames(body, new Set<string>(), (node) => {
     if (node.type === "ThisExpression" || (node.type === "Identifier" && node.name === "arguments")) usesThis = true;
-    for (const child of children(node)) walk(child);
-  };
-  for (const statement of body) walk(statement);
+  });
   return { names, usesThis };
 }
 

@@ -16,6 +16,25 @@ export function children(node: AnyNode): AnyNode[] {
   return out;
 }
 
+/**
+ * Adds to `names` what `nodes` declare for their function's scope (vars and function declarations,
+ * not inside nested functions); `visit` sees every node walked.
+ */
+export function declaredNames(nodes: AnyNode[], names: Set<string>, visit?: (node: AnyNode) => void): Set<string> {
+  const walk = (node: AnyNode): void => {
+    if (node.type === "FunctionDeclaration") {
+      names.add(String((node.id as AnyNode).name));
+      return;
+    }
+    if (node.type === "FunctionExpression") return;
+    if (node.type === "VariableDeclarator" && (node.id as AnyNode).type === "Identifier") names.add(String((node.id as AnyNode).name));
+    visit?.(node);
+    for (const child of children(node)) walk(child);
+  };
+  for (const node of nodes) walk(node);
+  return names;
+}
+
 /** The n-th short name: a..z, A..Z, then aa, ab ... */
 export function shortName(n: number): string {
   const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";

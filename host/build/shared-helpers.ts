@@ -19,7 +19,7 @@ import { relative } from "node:path";
 import { parse } from "acorn";
 import ts from "typescript";
 import { packagePath } from "../package-root.js";
-import { children, shortName, type AnyNode } from "./names-and-nodes.js";
+import { children, declaredNames, shortName, type AnyNode } from "./names-and-nodes.js";
 
 /** Source files whose top-level functions are shared (paths from the package root). */
 export const SHARED_FILES = [
@@ -81,17 +81,7 @@ function functionScope(fn: AnyNode): Set<string> {
   const names = new Set<string>(["arguments"]);
   for (const p of fn.params as AnyNode[]) names.add(String(p.name));
   if (fn.type === "FunctionExpression" && fn.id) names.add(String((fn.id as AnyNode).name));
-  const walk = (node: AnyNode): void => {
-    if (node.type === "FunctionDeclaration") {
-      names.add(String((node.id as AnyNode).name));
-      return;
-    }
-    if (node.type === "FunctionExpression") return;
-    if (node.type === "VariableDeclarator" && (node.id as AnyNode).type === "Identifier") names.add(String((node.id as AnyNode).name));
-    for (const child of children(node)) walk(child);
-  };
-  walk(fn.body as AnyNode);
-  return names;
+  return declaredNames([fn.body as AnyNode], names);
 }
 
 /** Every identifier in `program` that refers to one of the top-level `names`. */

@@ -230,15 +230,8 @@ class Walk {
   }
 
   private objectBlocks(root: object): number {
-    let blocks = 0;
     this.stack.push(root);
-    while (this.stack.length) {
-      const o = this.stack.pop() as object;
-      if (this.seen.has(o) || this.charge.isBuiltin(o)) continue;
-      this.seen.add(o);
-      blocks += this.ownBlocks(o);
-    }
-    return blocks;
+    return this.drain();
   }
 
   /** One object's own blocks; the objects it refers to go on the stack. */
