@@ -18,15 +18,15 @@ export const INTERPRETER_BLOCKS = 64;
  * A function defined in the bundle, beside its parameters. Measured on Espruino 2v29 (Linux build,
  * firmware in Storage, 2026-12-02): 5 blocks (the function, its name, the reference to its text,
  * its scope link and the link's name); with the prototypes, long property names and strings that
- * come with functions in real bundles, 5.6-6.5 (logger, debug logger, demo). 7: a firmware that
- * fits here must boot there.
+ * come with functions in real bundles, 5.6-6.5 (logger, debug logger, demo; bench/firmware-jsvars.ts).
+ * 7: a firmware that fits here must boot there.
  */
 export const FUNCTION_BLOCKS = 7;
 
 /**
  * Share of the board's JsVars kept for the program's own objects: those boot makes (allocators,
- * MEM, the app's state: 287 JsVars for the logger, 344 for demo, 395 for the debug logger, measured
- * on 2v29) and those it makes at run time.
+ * MEM, the app's state: 289 JsVars for the logger, 347 for demo, 398 for the debug logger, measured
+ * on 2v29 by bench/firmware-jsvars.ts) and those it makes at run time.
  */
 export const RUNTIME_RESERVE_SHARE = 0.15;
 /** Bytes Storage spends on a file's header (name and length), rounded up. */
