@@ -167,9 +167,10 @@ allocator each (\`require("bootheap-pool")\`, \`require("bootheap-tlsf")\`,
 \`require("bootheap-boot-heap")\` …), so a plain file works without a network:
 
 \`\`\`js
-var BH = require("bootheap");
-var heap = new BH.BootHeap(4096);
-var pool = new BH.MemoryPool(heap, heap.carve(64 * 16, 8, "packets"), 64);
+var BootHeap = require("bootheap-boot-heap").BootHeap;
+var MemoryPool = require("bootheap-pool").MemoryPool;
+var heap = new BootHeap(4096);
+var pool = new MemoryPool(heap, heap.carve(64 * 16, 8, "packets"), 64);
 heap.seal();
 print(pool.create());
 \`\`\`
@@ -178,8 +179,8 @@ print(pool.create());
 comes with bootheap, pointed at \`modules/\`; with the tool on its own, add
 \`--config MODULE_URL=modules\`: its local-modules lookup does not work from the command line).
 In the Web IDE, upload \`modules/bootheap.js\` to the board's Storage as \`bootheap\` (Storage
-icon → Upload a file): \`require("bootheap")\` then loads it from flash. The whole library is about 60 KB of text: on
-small boards (Puck.js, Pico) require only the modules you use, and save to flash.
+icon → Upload a file): \`require("bootheap")\` then loads the whole library from flash. Uploaded to RAM, its
+60 KB of text fit no board: require only the modules you use, as above.
 `;
 }
 
