@@ -28,9 +28,11 @@
 // statements inside. On Espruino a function defined two scopes deep (module, then that IIFE)
 // keeps a copy of the scope chain: an array and one entry per scope, 3 JsVars per method
 // (measured on the real interpreter, 2v29), where a function one scope deep only points at it.
+// First of all, inlineHelpers writes small helpers into their calls (inline-helpers.ts).
 import { parse } from "acorn";
 import { minify, type MinifyOptions } from "terser";
 import type { Plugin } from "rollup";
+import { inlineHelpers } from "./inline-helpers.js";
 import { privateNameOptions } from "./private-names.js";
 import { shareHelpers } from "./shared-helpers.js";
 import { children, declaredNames, type AnyNode } from "./names-and-nodes.js";
@@ -191,7 +193,7 @@ export function hoistStrings(code: string): string {
  * `strings`: repeated strings become variables (hoistStrings; for a firmware).
  */
 export async function minifyES5(code: string, toplevel: boolean, strings = false): Promise<string> {
-  const unwrapped = unwrapClasses(code);
+  const unwrapped = unwrapClasses(inlineHelpers(code));
   const first: MinifyOptions = { ecma: 5, toplevel, mangle: false, compress: { ...terserOptions.compress, hoist_vars: false }, format: { comments: false, beautify: false } };
   const once = await minify(unwrapped, first);
   if (once.code === undefined) throw new Error("terser produced no code");

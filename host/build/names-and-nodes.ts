@@ -1,4 +1,5 @@
-// Small pieces the on-device minifier's passes share (es5.ts, private-names.ts, shared-helpers.ts).
+// Small pieces the on-device minifier's passes share (es5.ts, private-names.ts, shared-helpers.ts,
+// inline-helpers.ts).
 import type { Node } from "acorn";
 
 /** An acorn node whose fields are read by name. */
@@ -44,4 +45,49 @@ export function shortName(n: number): string {
     n = Math.floor(n / letters.length) - 1;
   } while (n >= 0);
   return s;
+}
+
+/** Identifiers that reference a binding (not property names, not declarations). */
+function isReference(node: AnyNode, parent: AnyNode | null): boolean {
+  if (parent === null) return true;
+  if (parent.type === "MemberExpression" && parent.property === node && !parent.computed) return false;
+  if (parent.type === "Property" && parent.key === node && !parent.computed) return false;
+  if ((parent.type === "FunctionDeclaration" || parent.type === "FunctionExpression") && (parent.id === node || (parent.params as AnyNode[]).includes(node))) return false;
+  if (parent.type === "VariableDeclarator" && parent.id === node) return false;
+  if (parent.type === "CatchClause" && parent.param === node) return false;
+  if ((parent.type === "LabeledStatement" || parent.type === "BreakStatement" || parent.type === "ContinueStatement") && parent.label === node) return false;
+  return true;
+}
+
+/** Names a function declares for its body: parameters, vars, inner function declarations, its own name if an expression, `arguments`. */
+function functionScope(fn: AnyNode): Set<string> {
+  const names = new Set<string>(["arguments"]);
+  for (const p of fn.params as AnyNode[]) names.add(String(p.name));
+  if (fn.type === "FunctionExpression" && fn.id) names.add(String((fn.id as AnyNode).name));
+  return declaredNames([fn.body as AnyNode], names);
+}
+
+/**
+ * Every identifier in `root` (a program, or the body of the function that declares `names`) that
+ * refers to one of `names` there: a nested function or catch clause declaring the name hides it.
+ */
+export function scopeReferences(root: AnyNode, names: Set<string>): AnyNode[] {
+  const out: AnyNode[] = [];
+  const walk = (node: AnyNode, parent: AnyNode | null, shadowed: Set<string>): void => {
+    if (node.type === "Identifier") {
+      if (names.has(String(node.name)) && !shadowed.has(String(node.name)) && isReference(node, parent)) out.push(node);
+      return;
+    }
+    let inner = shadowed;
+    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression") {
+      inner = new Set(shadowed);
+      for (const name of functionScope(node)) if (names.has(name)) inner.add(name);
+    } else if (node.type === "CatchClause" && node.param && names.has(String((node.param as AnyNode).name))) {
+      inner = new Set(shadowed);
+      inner.add(String((node.param as AnyNode).name));
+    }
+    for (const child of children(node)) walk(child, node, inner);
+  };
+  walk(root, null, new Set());
+  return out;
 }

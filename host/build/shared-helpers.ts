@@ -19,7 +19,8 @@ import { relative } from "node:path";
 import { parse } from "acorn";
 import ts from "typescript";
 import { packagePath } from "../package-root.js";
-import { children, declaredNames, shortName, type AnyNode } from "./names-and-nodes.js";
+import { applyEdits, callsByCallee, inlineEdits, topLevelConstants, type Edit } from "./inline-helpers.js";
+import { scopeReferences, shortName, type AnyNode } from "./names-and-nodes.js";
 
 /** Source files whose top-level functions are shared (paths from the package root). */
 export const SHARED_FILES = [
@@ -34,8 +35,6 @@ export const SHARED_FILES = [
 
 /** Helpers that stay a module's own: on a hot path, a local is one lookup where H.k is two. */
 const NOT_SHARED = new Set(["tlsfCheckBits", "tlsfLast", "poolStride"]);
-
-
 
 interface Registry {
   /** "file:name" -> short key on the shared object. */
@@ -62,48 +61,6 @@ function sharedRegistry(): Registry {
   ids.sort();
   registry = { keys: new Map(ids.map((id, i) => [id, shortName(i)])), hash: hash.digest("hex").slice(0, 8) };
   return registry;
-}
-
-/** Identifiers that reference a binding (not property names, not declarations). */
-function isReference(node: AnyNode, parent: AnyNode | null): boolean {
-  if (parent === null) return true;
-  if (parent.type === "MemberExpression" && parent.property === node && !parent.computed) return false;
-  if (parent.type === "Property" && parent.key === node && !parent.computed) return false;
-  if ((parent.type === "FunctionDeclaration" || parent.type === "FunctionExpression") && (parent.id === node || (parent.params as AnyNode[]).includes(node))) return false;
-  if (parent.type === "VariableDeclarator" && parent.id === node) return false;
-  if (parent.type === "CatchClause" && parent.param === node) return false;
-  if ((parent.type === "LabeledStatement" || parent.type === "BreakStatement" || parent.type === "ContinueStatement") && parent.label === node) return false;
-  return true;
-}
-
-/** Names a function declares for its body: parameters, vars, inner function declarations, its own name if an expression, `arguments`. */
-function functionScope(fn: AnyNode): Set<string> {
-  const names = new Set<string>(["arguments"]);
-  for (const p of fn.params as AnyNode[]) names.add(String(p.name));
-  if (fn.type === "FunctionExpression" && fn.id) names.add(String((fn.id as AnyNode).name));
-  return declaredNames([fn.body as AnyNode], names);
-}
-
-/** Every identifier in `program` that refers to one of the top-level `names`. */
-function topLevelReferences(program: AnyNode, names: Set<string>): AnyNode[] {
-  const out: AnyNode[] = [];
-  const walk = (node: AnyNode, parent: AnyNode | null, shadowed: Set<string>): void => {
-    if (node.type === "Identifier") {
-      if (names.has(String(node.name)) && !shadowed.has(String(node.name)) && isReference(node, parent)) out.push(node);
-      return;
-    }
-    let inner = shadowed;
-    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression") {
-      inner = new Set(shadowed);
-      for (const name of functionScope(node)) if (names.has(name)) inner.add(name);
-    } else if (node.type === "CatchClause" && node.param && names.has(String((node.param as AnyNode).name))) {
-      inner = new Set(shadowed);
-      inner.add(String((node.param as AnyNode).name));
-    }
-    for (const child of children(node)) walk(child, node, inner);
-  };
-  walk(program, null, new Set());
-  return out;
 }
 
 /** A module's rendered code, as rollup gives it per module of a chunk. */
@@ -140,20 +97,33 @@ export function shareHelpers(code: string, modules: RenderedModules, debug: bool
   if (shared.size === 0) return code;
   let holder = "bootheap$shared";
   while (code.includes(holder)) holder += "$";
-  const edits: { start: number; end: number; text: string }[] = [];
-  for (const { key, node } of shared.values()) {
+  const references = scopeReferences(program, new Set(shared.keys()));
+  const calls = callsByCallee(program);
+  const constants = topLevelConstants(code, program);
+  const edits: Edit[] = [];
+  // A helper written into its calls (inline-helpers.ts) is not defined at all; a reference to
+  // another helper inside one of those calls would be lost with the call's text, so none is.
+  const inlined = new Set<string>();
+  for (const [rendered, { node }] of shared) {
+    const found = inlineEdits(code, node, references.filter((r) => r.name === rendered), calls, constants);
+    if (found === null) continue;
+    const spans = found.slice(0, -1);
+    if (references.some((r) => r.name !== rendered && spans.some((c) => r.start >= c.start && r.end <= c.end))) continue;
+    edits.push(...found);
+    inlined.add(rendered);
+  }
+  for (const [rendered, { key, node }] of shared) {
+    if (inlined.has(rendered)) continue;
     // `function f(a, b) {...}` -> `H.k || (H.k = function (a, b) {...});`
-    const params = node.params as AnyNode[];
     const paramsStart = code.indexOf("(", (node.id as AnyNode).end);
     edits.push({ start: node.start, end: paramsStart, text: holder + "." + key + " || (" + holder + "." + key + " = function " });
     edits.push({ start: node.end, end: node.end, text: ");" });
-    void params;
   }
-  for (const ref of topLevelReferences(program, new Set(shared.keys()))) {
-    edits.push({ start: ref.start, end: ref.end, text: holder + "." + shared.get(String(ref.name))!.key });
+  for (const ref of references) {
+    if (!inlined.has(String(ref.name))) edits.push({ start: ref.start, end: ref.end, text: holder + "." + shared.get(String(ref.name))!.key });
   }
-  let out = code;
-  for (const edit of edits.sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  const out = applyEdits(code, edits);
+  if (inlined.size === shared.size) return out;
   const name = "bh" + hash.slice(0, 5) + (debug ? "d" : "r");
   // Espruino and Node have `global`; elsewhere a module function called without a `this` sees the global object.
   const prelude = "var " + holder + " = (function (g) { return g." + name + " || (g." + name + " = {}); })(typeof global === \"object\" ? global : this);\n";

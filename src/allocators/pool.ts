@@ -99,9 +99,9 @@ export class MemoryPool implements Allocator {
   destroy(ptr: number | TypedArray): void {
     const u32 = this.u32;
     const s = this.stateWord;
-    // One test for the valid case; the detailed checks and errors are out of line (destroySlow).
+    // One test for the valid case; the detailed checks and errors are out of line (releaseSlow).
     if (((ptr as number) >>> 0) !== ptr || ptr < this.first || ptr >= u32[s + S_BUMP] || (ptr - this.first) % this.strideBytes !== 0 || u32[s + S_LIVE] === 0) {
-      this.destroySlow(ptr);
+      this.releaseSlow(ptr, undefined);
       return;
     }
     if (DEBUG) assertSlot(this.heap, s, this.first, this.strideBytes, this.limit, this.liveSlots, this.region.name, ptr, false);
@@ -133,7 +133,10 @@ export class MemoryPool implements Allocator {
   }
 
   resize(ptr: number, len: number, newLen: number): boolean {
-    this.checkSlot(ptr, len);
+    if ((len >>> 0) !== len || len > this.slotSizeBytes) checkLength("len", len);
+    if ((ptr >>> 0) !== ptr || ptr < this.first || ptr >= this.u32[this.stateWord + S_BUMP] || (ptr - this.first) % this.strideBytes !== 0) {
+      fail("InvalidArgument", "ptr " + describe(ptr) + " is not a slot of pool " + describe(this.region.name));
+    }
     if ((newLen >>> 0) !== newLen || newLen > HEAP_SIZE_MAX) checkLength("newLen", newLen);
     return newLen <= this.slotSizeBytes;
   }
@@ -146,7 +149,7 @@ export class MemoryPool implements Allocator {
     const s = this.stateWord;
     // One test for the valid case (as destroy's, plus the length); the detailed errors are out of line.
     if ((len >>> 0) !== len || len > this.slotSizeBytes || (ptr >>> 0) !== ptr || ptr < this.first || ptr >= u32[s + S_BUMP] || (ptr - this.first) % this.strideBytes !== 0 || u32[s + S_LIVE] === 0) {
-      this.freeSlow(ptr, len);
+      this.releaseSlow(ptr, len);
       return;
     }
     if (DEBUG) assertSlot(this.heap, s, this.first, this.strideBytes, this.limit, this.liveSlots, this.region.name, ptr, false);
@@ -194,36 +197,31 @@ export class MemoryPool implements Allocator {
     return this.create();
   }
 
-  /** free's checks in full, when its one test failed: throws the error that names the bad argument. */
-  private freeSlow(ptr: number, len: number): void {
-    if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
-    if (len > this.slotSizeBytes) {
-      fail("InvalidFree", "len " + describe(len) + " cannot be an allocation of pool " + describe(this.region.name) + " (slots of " + this.slotSizeBytes + " bytes)");
-    }
-    this.destroySlow(ptr);
-  }
-
-  /** destroy's checks in full, when its one test failed: a view goes back by its offset; else throws InvalidFree. */
-  private destroySlow(ptr: number | TypedArray): void {
-    if (typeof ptr !== "number") {
+  /**
+   * The checks of destroy (`len` undefined) or free in full, when their one test failed: a view
+   * goes back by its offset; else throws the error that names the bad argument. One function for
+   * both: on Espruino every function defined holds JsVars.
+   */
+  private releaseSlow(ptr: number | TypedArray, len: number | undefined): void {
+    if (len !== undefined) {
+      if ((len >>> 0) !== len || len > HEAP_SIZE_MAX) checkLength("len", len);
+      if (len > this.slotSizeBytes) {
+        fail("InvalidFree", "len " + describe(len) + " cannot be an allocation of pool " + describe(this.region.name) + " (slots of " + this.slotSizeBytes + " bytes)");
+      }
+    } else if (typeof ptr !== "number") {
       destroyView(this, ptr);
       return;
     }
-    if ((ptr >>> 0) !== ptr || ptr < this.first || ptr >= this.u32[this.stateWord + S_BUMP] || (ptr - this.first) % this.strideBytes !== 0) {
-      fail("InvalidFree", "ptr " + describe(ptr) + " is not a slot of pool " + describe(this.region.name) + " (slots of " + this.strideBytes + " bytes from " + this.first + ")");
+    // A view given to free() is no pointer: it fails the first test.
+    const slot = ptr as number;
+    if ((slot >>> 0) !== slot || slot < this.first || slot >= this.u32[this.stateWord + S_BUMP] || (slot - this.first) % this.strideBytes !== 0) {
+      fail("InvalidFree", "ptr " + describe(slot) + " is not a slot of pool " + describe(this.region.name) + " (slots of " + this.strideBytes + " bytes from " + this.first + ")");
     }
-    if (this.u32[this.stateWord + S_LIVE] === 0) fail("InvalidFree", "ptr " + ptr + ": pool " + describe(this.region.name) + " has no live slot (double free)");
+    if (this.u32[this.stateWord + S_LIVE] === 0) fail("InvalidFree", "ptr " + slot + ": pool " + describe(this.region.name) + " has no live slot (double free)");
     // Unreachable: the one test in destroy and free passes whenever these checks do.
-    this.destroy(ptr);
+    this.destroy(slot);
   }
 
-  private checkSlot(ptr: number, len: number): void {
-    if ((len >>> 0) !== len || len > this.slotSizeBytes) checkLength("len", len);
-    const bump = this.u32[this.stateWord + S_BUMP];
-    if ((ptr >>> 0) !== ptr || ptr < this.first || ptr >= bump || (ptr - this.first) % this.strideBytes !== 0) {
-      fail("InvalidArgument", "ptr " + describe(ptr) + " is not a slot of pool " + describe(this.region.name));
-    }
-  }
 }
 
 MemoryPool.prototype.dupe = dupeMethod;

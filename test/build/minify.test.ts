@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { checkBundle } from "../../host/rules/gates.js";
 import { hoistStrings, minifyES5, unwrapClasses } from "../../host/build/es5.js";
+import { inlineHelpers } from "../../host/build/inline-helpers.js";
 import { privateNameMap } from "../../host/build/private-names.js";
 
 const CLASS = [
@@ -62,6 +63,40 @@ describe("the on-device minifier", () => {
     expect(hoistStrings('!function(){var t=typeof x=="function",u=typeof y=="function",v=typeof z=="function",w=typeof q=="function"}();')).not.toContain("bootheap$s");
   });
 
+  test("writes a helper that returns an expression of its parameters into its calls, and drops it", () => {
+    const script = [
+      "var ALIGN = 8;",
+      "function alignForward(n, align) { return (n + align - 1) & ~(align - 1); }",
+      "function slots(count) { return count * ALIGN; }",
+      "var o = { at: 13 };",
+      "exports.a = alignForward(o.at, 4) + alignForward(o.at + 1, ALIGN) + slots(3);",
+    ].join("\n");
+    const out = inlineHelpers(script);
+    expect(out).not.toMatch(/function (alignForward|slots)/);
+    expect(out).toContain("((o.at) + (4) - 1) & ~((4) - 1)");
+    expect(out).toContain("((3) * (8))");
+    const exports: Record<string, number> = {};
+    new Function("exports", out)(exports);
+    expect(exports.a).toBe(16 + 16 + 24);
+  });
+
+  test("keeps a helper that is passed as a value, called with a call for argument, reads another name, or would grow the code", () => {
+    const kept = [
+      "function twice(n) { return n + n; } exports.a = [1].map(twice);",
+      "function twice(n) { return n + n; } exports.a = twice(Math.random());",
+      "var LIMIT = 4; LIMIT++; function over(n) { return n > LIMIT; } exports.a = over(1);",
+      "function whole(v, max) { return typeof v === 'number' && v >= 0 && v <= max && v % 1 === 0; } exports.a = whole(a, b) + whole(c, d) + whole(e, f) + whole(g, h);",
+    ];
+    for (const script of kept) expect(inlineHelpers(script)).toBe(script);
+    // Inside a firmware (one function called at once) too, and a local of the same name is left alone.
+    const firmware = "(function () { function half(n) { return n >> 1; } exports.a = half(8) + (function (half) { return half; })(1); })();";
+    const out = inlineHelpers(firmware);
+    expect(out).not.toContain("function half");
+    const exports: Record<string, number> = {};
+    new Function("exports", out)(exports);
+    expect(exports.a).toBe(5);
+  });
+
   test("renames only private names that nothing reaches from outside", () => {
     const map = privateNameMap();
     expect(map.has("stateWord")).toBe(true);
@@ -100,5 +135,13 @@ describe("the modules of dist/espruino/modules share their helpers (run the buil
     pool.free(p, 10);
     pool.check();
     expect(() => pool.free(12345, 10)).toThrow(/InvalidFree/);
+  });
+
+  test("the smallest helpers are written into their calls, not defined", () => {
+    const bootHeap = readFileSync("dist/espruino/modules/boot-heap.min.js", "utf8");
+    // alignForward, isPowerOfTwo and regionTableBytes (HEADER_FIXED_BYTES + n * REGION_ENTRY_BYTES).
+    expect(bootHeap).not.toMatch(/return \w+\+\w+-1&~\(\w+-1\)/);
+    expect(bootHeap).not.toMatch(/return 24\+48\*\w+\}/);
+    expect(bootHeap).toMatch(/24\+48\*/);
   });
 });
