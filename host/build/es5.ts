@@ -35,7 +35,7 @@ import type { Plugin } from "rollup";
 import { inlineHelpers } from "./inline-helpers.js";
 import { privateNameOptions } from "./private-names.js";
 import { shareHelpers } from "./shared-helpers.js";
-import { children, declaredNames, type AnyNode } from "./names-and-nodes.js";
+import { applyEdits, children, declaredNames, type AnyNode, type Edit } from "./names-and-nodes.js";
 
 const reserved = ["of", "static", "undefined"];
 
@@ -112,7 +112,7 @@ export function unwrapClasses(code: string): string {
     for (const child of children(node)) countNames(child);
   };
   countNames(program);
-  const edits: { start: number; end: number; text: string }[] = [];
+  const edits: Edit[] = [];
   const visit = (node: AnyNode): void => {
     const found = classBody(node);
     if (found) {
@@ -132,9 +132,7 @@ export function unwrapClasses(code: string): string {
     for (const child of children(node)) visit(child);
   };
   visit(program);
-  let out = code;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
-  return out;
+  return applyEdits(code, edits);
 }
 
 /**
@@ -168,7 +166,7 @@ export function hoistStrings(code: string): string {
     for (const child of children(node)) walk(child, node);
   };
   walk(fn.body as AnyNode, null);
-  const edits: { start: number; end: number; text: string }[] = [];
+  const edits: Edit[] = [];
   const declarations: string[] = [];
   for (const [value, nodes] of [...uses].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (nodes.length < STRING_USES_MIN) continue;
@@ -182,9 +180,7 @@ export function hoistStrings(code: string): string {
   if (declarations.length === 0) return code;
   const first = ((fn.body as AnyNode).body as AnyNode[])[0];
   edits.push({ start: first.start, end: first.start, text: "var " + declarations.join(",") + ";" });
-  let out = code;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
-  return out;
+  return applyEdits(code, edits);
 }
 
 /**

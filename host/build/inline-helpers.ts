@@ -1,27 +1,23 @@
 // Small helpers written into their calls in on-device code. On Espruino a function, once defined,
 // holds about five JsVars plus one per parameter for as long as the code is loaded, and each call
 // costs about as much as a dozen operators. A helper whose whole body is `return EXPR`, where EXPR
-// reads only its parameters (alignForward, isPowerOfTwo, regionTableBytes), costs neither once it
-// is written into each call (a top-level constant it reads written as its value): done when every reference to it is such a call and the code grows
-// by no more than the definition it removes (flash is short on some boards too: ESPRUINOBOARD).
+// reads only its parameters and top-level constants (alignForward, isPowerOfTwo,
+// regionTableBytes), costs neither once written into each call, the constants as their values.
+// Done when every reference to it is such a call and the code grows by no more than the
+// definition it removes (flash is short on some boards too: ESPRUINOBOARD).
 //
 // Terser inlines only functions used once; this does the ones used a few times. Run on a
 // firmware before minifying (es5.ts) and on a module's shared helpers (shared-helpers.ts).
 import { parse } from "acorn";
-import { children, scopeReferences, type AnyNode } from "./names-and-nodes.js";
-
-export interface Edit {
-  start: number;
-  end: number;
-  text: string;
-}
+import { applyEdits, children, scopeReferences, type AnyNode, type Edit } from "./names-and-nodes.js";
 
 const PURE_OPERATORS = new Set(["UnaryExpression", "BinaryExpression", "LogicalExpression", "ConditionalExpression"]);
 
 /**
  * An expression that can be evaluated twice, or not at all, or in another order, with no
  * difference: names, literals, `this`, property reads (the library's getters only read) and
- * operators over them; no calls, `new`, assignments, updates, `delete` or functions.
+ * operators over them; no calls, `new`, assignments, updates, `delete` or functions. `names`:
+ * the names it may read (null: any, and `this`).
  */
 function isPure(node: AnyNode, names: ((name: string) => boolean) | null): boolean {
   if (node.type === "Identifier") return names === null || names(String(node.name));
@@ -116,13 +112,6 @@ export function callsByCallee(root: AnyNode): Map<AnyNode, AnyNode> {
   };
   walk(root);
   return calls;
-}
-
-/** Applies non-overlapping edits to `code`. */
-export function applyEdits(code: string, edits: Edit[]): string {
-  let out = code;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
-  return out;
 }
 
 /**

@@ -5,6 +5,20 @@ import type { Node } from "acorn";
 /** An acorn node whose fields are read by name. */
 export type AnyNode = Node & { [key: string]: unknown };
 
+/** Text `text` in place of `code`'s characters from `start` to `end`. */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** `code` with non-overlapping `edits` made (an insertion and a replacement at one place: the insertion first). */
+export function applyEdits(code: string, edits: Edit[]): string {
+  let out = code;
+  for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  return out;
+}
+
 /** The nodes directly below `node`. */
 export function children(node: AnyNode): AnyNode[] {
   const out: AnyNode[] = [];

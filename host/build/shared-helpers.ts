@@ -19,8 +19,8 @@ import { relative } from "node:path";
 import { parse } from "acorn";
 import ts from "typescript";
 import { packagePath } from "../package-root.js";
-import { applyEdits, callsByCallee, inlineEdits, topLevelConstants, type Edit } from "./inline-helpers.js";
-import { scopeReferences, shortName, type AnyNode } from "./names-and-nodes.js";
+import { callsByCallee, inlineEdits, topLevelConstants } from "./inline-helpers.js";
+import { applyEdits, scopeReferences, shortName, type AnyNode, type Edit } from "./names-and-nodes.js";
 
 /** Source files whose top-level functions are shared (paths from the package root). */
 export const SHARED_FILES = [
