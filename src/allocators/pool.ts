@@ -221,7 +221,6 @@ export class MemoryPool implements Allocator {
     // Unreachable: the one test in destroy and free passes whenever these checks do.
     this.destroy(slot);
   }
-
 }
 
 MemoryPool.prototype.dupe = dupeMethod;

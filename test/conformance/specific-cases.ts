@@ -98,6 +98,13 @@ export function specificCases(): Case[] {
         checkThrows(function () { pool.destroy(q + 64); }, "InvalidFree", "a slot never handed out");
         checkThrows(function () { pool.destroy(12); }, "InvalidFree", "a pointer outside the pool");
         checkUnchanged(heap, before, "refused destroys");
+        // free() takes pointers; only destroy() takes a view back.
+        const view = pool.create(Uint8Array, 16) as Uint8Array;
+        const withView = fingerprint(heap);
+        checkThrows(function () { pool.free(view as unknown as number, 16); }, "InvalidFree", "a view given to free()");
+        checkUnchanged(heap, withView, "refused free of a view");
+        pool.destroy(view);
+        checkEqual(pool.liveCount, 2, "the view given back by destroy()");
         pool.destroy(p);
         pool.destroy(q);
         checkThrows(function () { pool.destroy(q); }, "InvalidFree", "destroy with no live slot");
